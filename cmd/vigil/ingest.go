@@ -1,0 +1,162 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/cobra"
+
+	"github.com/vigil-sec/vigil/internal/ingest"
+	"github.com/vigil-sec/vigil/internal/lake"
+)
+
+func init() { commands = append(commands, newIngestCmd) }
+
+// exitPartial is ingest's exit code when the run completed but some inputs
+// or records could not be ingested.
+const exitPartial = 4
+
+type ingestOptions struct {
+	lake      string
+	workers   int
+	json      bool
+	noCompact bool
+	progress  bool
+}
+
+func newIngestCmd(a *app) *cobra.Command {
+	var o ingestOptions
+	cmd := &cobra.Command{
+		Use:   "ingest --lake DIR PATH...",
+		Short: "Ingest CloudTrail files into the lake",
+		Long: `Ingest CloudTrail logs from files and folders into the lake's Parquet tables.
+
+PATH may be a copy of a central CloudTrail bucket (AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/,
+also the organization-trail layout AWSLogs/<o-id>/<account>/...), or any folder of CloudTrail
+files: {"Records":[...]} files (.json or .json.gz), JSON arrays, JSON lines, CloudWatch Logs
+exports and subscription messages. Digest files are skipped. Files already ingested are
+skipped, so re-running adds only new files; an interrupted run can simply be run again.
+
+Exit codes: 0 all inputs ingested, 1 the run failed, 2 bad usage, 4 the run completed but some
+inputs or records could not be ingested (listed in the summary).`,
+		Example: "  vigil ingest --lake ./lake ./AWSLogs\n  vigil ingest --lake ./lake --json export.jsonl",
+		Args:    cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if o.lake == "" {
+				return usagef("--lake is required")
+			}
+			return runIngest(cmd.Context(), a, o, args)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.lake, "lake", "", "lake directory (created if missing)")
+	f.IntVar(&o.workers, "workers", 0, "parallel decoders (default: number of CPUs)")
+	f.BoolVar(&o.json, "json", false, "print the summary as JSON")
+	f.BoolVar(&o.noCompact, "no-compact", false, "do not merge small files of the partitions touched")
+	f.BoolVar(&o.progress, "progress", true, "show a progress bar when stderr is a terminal")
+	return cmd
+}
+
+func runIngest(ctx context.Context, a *app, o ingestOptions, paths []string) error {
+	l, err := lake.Open(o.lake, a.log)
+	if err != nil {
+		return err
+	}
+	defer l.Close()
+	prog := &ingest.Progress{}
+	stop := func() {}
+	if o.progress && !o.json && isTerminal(a.stderr) {
+		stop = showProgress(a.stderr, prog)
+	}
+	stats, err := ingest.CloudTrail(ctx, l, paths, ingest.Options{
+		Workers:  o.workers,
+		Compact:  !o.noCompact,
+		Log:      a.log,
+		Progress: prog,
+	})
+	stop()
+	partial := errors.Is(err, ingest.ErrSomeInputsFailed)
+	if err != nil && !partial {
+		return err
+	}
+	if o.json {
+		enc := json.NewEncoder(a.stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(stats); err != nil {
+			return err
+		}
+	} else {
+		printIngestSummary(a.stdout, stats)
+	}
+	if partial {
+		return &exitError{code: exitPartial, err: fmt.Errorf("%d input(s) failed and %d bad record(s) were skipped; see the summary", stats.Failed, stats.BadRecords)}
+	}
+	return nil
+}
+
+func printIngestSummary(w io.Writer, s ingest.Stats) {
+	fmt.Fprintf(w, "ingested %d files, %d events (%s raw, %s stored) in %s: %.0f events/s, %s/s; %d failed, %d bad records; skipped %d already ingested, %d digests, %d other logs\n",
+		s.Files, s.Events, mb(s.RawBytes), mb(s.Bytes), s.Duration.Round(time.Millisecond), s.EventsPerSecond(),
+		mb(int64(float64(s.RawBytes)/max(s.Duration.Seconds(), 1e-9))), s.Failed, s.BadRecords, s.AlreadyDone, s.Digests, s.Ignored)
+	for _, e := range s.Errors {
+		kind := "input failed"
+		if e.Record {
+			kind = "bad record"
+		}
+		fmt.Fprintf(w, "  %s: %s: %s\n", kind, e.File, e.Error)
+	}
+	if s.ErrorsOmitted > 0 {
+		fmt.Fprintf(w, "  ... and %d more\n", s.ErrorsOmitted)
+	}
+}
+
+func mb(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.2f GB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	default:
+		return fmt.Sprintf("%.1f KB", float64(n)/(1<<10))
+	}
+}
+
+// showProgress draws a progress bar over input bytes until the returned
+// function is called.
+func showProgress(w io.Writer, p *ingest.Progress) func() {
+	bar := progressbar.NewOptions64(-1,
+		progressbar.OptionSetWriter(w),
+		progressbar.OptionSetDescription("ingesting"),
+		progressbar.OptionShowBytes(true),
+		progressbar.OptionShowCount(),
+		progressbar.OptionSetWidth(30),
+		progressbar.OptionThrottle(200*time.Millisecond),
+		progressbar.OptionClearOnFinish(),
+	)
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		t := time.NewTicker(200 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				bar.Finish()
+				return
+			case <-t.C:
+				if total := p.TotalBytes.Load(); total > 0 {
+					bar.ChangeMax64(total)
+				}
+				bar.Describe(fmt.Sprintf("ingesting %d/%d files, %d events", p.Files.Load(), p.TotalFiles.Load(), p.Events.Load()))
+				bar.Set64(p.Bytes.Load())
+			}
+		}
+	}()
+	return func() { close(done); <-finished }
+}

@@ -1,0 +1,225 @@
+package lake
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"github.com/duckdb/duckdb-go/v2"
+	"github.com/parquet-go/parquet-go"
+)
+
+// Engine answers SQL over a lake with embedded DuckDB, as Athena would:
+// tables live in the auditing schema, partition columns are VARCHAR so that
+// date > '2020-10' compares strings and prunes partitions, and common
+// Trino functions work unchanged. Tables appear as soon as their first
+// files are committed, without reopening the engine. Safe for concurrent
+// use.
+type Engine struct {
+	dir string
+	db  *sql.DB
+
+	mu    sync.Mutex
+	ready map[string]bool // table -> view reads the table's files
+}
+
+// tableDef describes how a table is exposed.
+type tableDef struct {
+	name  string
+	empty func() ([]byte, error) // a zero-row Parquet file with the table's schema
+}
+
+var tables = []tableDef{
+	{name: TableCloudTrail, empty: emptyParquet[ctRow]},
+}
+
+// OpenEngine opens a query engine over the lake at dir. The lake need not
+// exist yet: its tables are then empty.
+func OpenEngine(ctx context.Context, dir string) (*Engine, error) {
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	connector, err := duckdb.NewConnector("", func(ex driver.ExecerContext) error {
+		for _, q := range []string{"SET TimeZone = 'UTC'"} {
+			if _, err := ex.ExecContext(ctx, q, nil); err != nil {
+				return fmt.Errorf("%s: %w", q, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("start duckdb: %w", err)
+	}
+	e := &Engine{dir: dir, db: sql.OpenDB(connector), ready: map[string]bool{}}
+	stmts := append([]string{"CREATE SCHEMA IF NOT EXISTS auditing"}, trinoMacros...)
+	for _, q := range stmts {
+		if _, err := e.db.ExecContext(ctx, q); err != nil {
+			e.Close()
+			return nil, fmt.Errorf("prepare engine: %s: %w", firstLine(q), err)
+		}
+	}
+	for _, t := range tables {
+		if err := e.createEmpty(ctx, t); err != nil {
+			e.Close()
+			return nil, err
+		}
+	}
+	if err := e.refresh(ctx); err != nil {
+		e.Close()
+		return nil, err
+	}
+	return e, nil
+}
+
+// Close releases the engine.
+func (e *Engine) Close() error { return e.db.Close() }
+
+// createEmpty defines auditing._empty_<table> and a view over it, used
+// until the table's first files exist (DuckDB's read_parquet fails on a
+// glob matching nothing).
+func (e *Engine) createEmpty(ctx context.Context, t tableDef) error {
+	b, err := t.empty()
+	if err != nil {
+		return err
+	}
+	f, err := os.CreateTemp("", "vigil-schema-*.parquet")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name())
+	if _, err := f.Write(b); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	q := fmt.Sprintf(`CREATE TABLE auditing._empty_%[1]s AS
+		SELECT *, NULL::VARCHAR AS account, NULL::VARCHAR AS region, NULL::VARCHAR AS date
+		FROM read_parquet(%[2]s) LIMIT 0;
+		CREATE OR REPLACE VIEW auditing.%[1]s AS SELECT * FROM auditing._empty_%[1]s`, t.name, quote(f.Name()))
+	if _, err := e.db.ExecContext(ctx, q); err != nil {
+		return fmt.Errorf("define table %s: %w", t.name, err)
+	}
+	return nil
+}
+
+// refresh points each table's view at its files once they exist.
+func (e *Engine) refresh(ctx context.Context) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, t := range tables {
+		if e.ready[t.name] || !hasFiles(filepath.Join(e.dir, t.name)) {
+			continue
+		}
+		q := fmt.Sprintf(`CREATE OR REPLACE VIEW auditing.%s AS SELECT * FROM read_parquet(%s,
+			hive_partitioning = true,
+			hive_types = {'account': VARCHAR, 'region': VARCHAR, 'date': VARCHAR})`,
+			t.name, quote(filepath.Join(e.dir, t.name, "*", "*", "*", "*.parquet")))
+		if _, err := e.db.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("define table %s: %w", t.name, err)
+		}
+		e.ready[t.name] = true
+	}
+	return nil
+}
+
+// hasFiles reports whether a table directory holds a Parquet file in the
+// partition layout.
+func hasFiles(dir string) bool {
+	found := errors.New("found")
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil
+		}
+		if !d.IsDir() && strings.HasSuffix(path, ".parquet") {
+			return found
+		}
+		return nil
+	})
+	return err == found
+}
+
+// Result is a query's answer, held in memory.
+type Result struct {
+	Columns []string
+	Types   []string
+	Rows    [][]any
+	// Truncated is set when the row limit cut the result.
+	Truncated bool
+}
+
+// Query runs one SQL statement (Trino syntax accepted) and returns at most
+// maxRows rows (0: no limit).
+func (e *Engine) Query(ctx context.Context, q string, maxRows int) (*Result, error) {
+	if err := e.refresh(ctx); err != nil {
+		return nil, err
+	}
+	rows, err := e.db.QueryContext(ctx, rewriteTrino(q))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	res := &Result{}
+	if res.Columns, err = rows.Columns(); err != nil {
+		return nil, err
+	}
+	cts, err := rows.ColumnTypes()
+	if err != nil {
+		return nil, err
+	}
+	for _, ct := range cts {
+		res.Types = append(res.Types, ct.DatabaseTypeName())
+	}
+	for rows.Next() {
+		if maxRows > 0 && len(res.Rows) == maxRows {
+			res.Truncated = true
+			break
+		}
+		vals := make([]any, len(res.Columns))
+		ptrs := make([]any, len(vals))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, err
+		}
+		res.Rows = append(res.Rows, vals)
+	}
+	return res, rows.Err()
+}
+
+// DB exposes the DuckDB handle to this package's tools (compaction).
+func (e *Engine) exec(ctx context.Context, q string) error {
+	_, err := e.db.ExecContext(ctx, q)
+	return err
+}
+
+func emptyParquet[T any]() ([]byte, error) {
+	var buf bytes.Buffer
+	w := parquet.NewGenericWriter[T](&buf)
+	if err := w.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// quote returns s as a SQL string literal.
+func quote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+func firstLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}

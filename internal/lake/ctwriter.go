@@ -39,7 +39,8 @@ type CloudTrailWriter struct {
 	opt  WriterOptions
 	open map[vigil.Partition]*list.Element
 	lru  *list.List // of *ctFile, most recent first
-	rows []ctRow
+	rows  []ctRow
+	arena rowArena
 	// Rows counts rows written.
 	Rows int64
 }
@@ -72,8 +73,9 @@ func (w *CloudTrailWriter) Write(p vigil.Partition, source string, events []vigi
 	for len(events) > 0 {
 		n := min(len(events), batch)
 		w.rows = w.rows[:0]
+		w.arena.reset()
 		for i := range events[:n] {
-			w.rows = append(w.rows, newCTRow(&events[i], src))
+			w.rows = append(w.rows, w.arena.newCTRow(&events[i], src))
 		}
 		if _, err := cf.w.Write(w.rows); err != nil {
 			return fmt.Errorf("write %s: %w", cf.f.Name(), err)
@@ -82,6 +84,7 @@ func (w *CloudTrailWriter) Write(p vigil.Partition, source string, events []vigi
 		events = events[n:]
 	}
 	clear(w.rows) // drop references to event strings
+	w.arena.reset()
 	return nil
 }
 

@@ -107,17 +107,49 @@ type ctTLSDetails struct {
 	ClientProvidedHostHeader *string `parquet:"clientprovidedhostheader,optional,dict"`
 }
 
-func str(s string) *string {
+// rowArena hands out the pointers a batch of rows needs from a few slabs,
+// instead of one heap allocation per nullable field. It is reset once the
+// batch is written: parquet-go copies values and keeps no row pointers.
+type rowArena struct {
+	strs      []string
+	ids       []ctIdentity
+	ctxs      []ctSessionContext
+	attrs     []ctAttributes
+	issuers   []ctIssuer
+	tls       []ctTLSDetails
+	resources []ctResource
+}
+
+func (a *rowArena) reset() {
+	clear(a.strs) // drop references to event text
+	a.strs = a.strs[:0]
+	clear(a.resources)
+	a.resources = a.resources[:0]
+	a.ids, a.ctxs, a.attrs, a.issuers, a.tls = a.ids[:0], a.ctxs[:0], a.attrs[:0], a.issuers[:0], a.tls[:0]
+}
+
+// alloc returns a pointer to a new zero element of *slab. Growing the slab
+// leaves earlier pointers valid (they keep the old array alive).
+func alloc[T any](slab *[]T) *T {
+	var zero T
+	*slab = append(*slab, zero)
+	return &(*slab)[len(*slab)-1]
+}
+
+func (a *rowArena) str(s string) *string {
 	if s == "" {
 		return nil
 	}
-	return &s
+	p := alloc(&a.strs)
+	*p = s
+	return p
 }
 
 // newCTRow converts a decoded event into its Parquet row. source is the
 // input's key, kept in vigil_source for provenance.
-func newCTRow(e *vigil.Event, source *string) ctRow {
+func (a *rowArena) newCTRow(e *vigil.Event, source *string) ctRow {
 	u := &e.UserIdentity
+	str := a.str
 	r := ctRow{
 		EventVersion:                 str(e.EventVersion),
 		EventTime:                    str(e.EventTime),
@@ -150,7 +182,8 @@ func newCTRow(e *vigil.Event, source *string) ctRow {
 		Source:                       source,
 	}
 	if *u != (vigil.UserIdentity{}) {
-		id := &ctIdentity{
+		id := alloc(&a.ids)
+		*id = ctIdentity{
 			Type:        str(u.Type),
 			PrincipalID: str(u.PrincipalID),
 			ARN:         str(u.ARN),
@@ -163,15 +196,20 @@ func newCTRow(e *vigil.Event, source *string) ctRow {
 			id.OnBehalfOf = &ctOnBehalfOf{UserID: str(u.OnBehalfOfUser), IdentityStoreARN: str(u.IdentityStore)}
 		}
 		if sc := u.SessionContext; sc != nil {
-			c := &ctSessionContext{
+			c := alloc(&a.ctxs)
+			*c = ctSessionContext{
 				EC2RoleDelivery: str(sc.EC2RoleDelivery),
 				SourceIdentity:  str(sc.SourceIdentity),
 			}
 			if sc.MFAAuthenticated != "" || sc.CreationDate != "" {
-				c.Attributes = &ctAttributes{MFAAuthenticated: str(sc.MFAAuthenticated), CreationDate: str(sc.CreationDate)}
+				at := alloc(&a.attrs)
+				*at = ctAttributes{MFAAuthenticated: str(sc.MFAAuthenticated), CreationDate: str(sc.CreationDate)}
+				c.Attributes = at
 			}
 			if si := sc.SessionIssuer; si != nil {
-				c.SessionIssuer = &ctIssuer{Type: str(si.Type), PrincipalID: str(si.PrincipalID), ARN: str(si.ARN), AccountID: str(si.AccountID), UserName: str(si.UserName)}
+				is := alloc(&a.issuers)
+				*is = ctIssuer{Type: str(si.Type), PrincipalID: str(si.PrincipalID), ARN: str(si.ARN), AccountID: str(si.AccountID), UserName: str(si.UserName)}
+				c.SessionIssuer = is
 			}
 			if w := sc.WebIDFederationData; w != nil {
 				c.WebIDFederationData = &ctWebID{FederatedProvider: str(w.FederatedProvider), Attributes: w.Attributes}
@@ -181,16 +219,19 @@ func newCTRow(e *vigil.Event, source *string) ctRow {
 		r.UserIdentity = id
 	}
 	if len(e.Resources) > 0 {
-		r.Resources = make([]ctResource, len(e.Resources))
-		for i, res := range e.Resources {
-			r.Resources[i] = ctResource{ARN: str(res.ARN), AccountID: str(res.AccountID), Type: str(res.Type)}
+		n := len(a.resources)
+		for _, res := range e.Resources {
+			a.resources = append(a.resources, ctResource{ARN: str(res.ARN), AccountID: str(res.AccountID), Type: str(res.Type)})
 		}
+		r.Resources = a.resources[n:len(a.resources):len(a.resources)]
 	}
-	if a := e.Addendum; a != nil {
-		r.Addendum = &ctAddendum{Reason: str(a.Reason), UpdatedFields: str(a.UpdatedFields), OriginalRequestID: str(a.OriginalRequestID), OriginalEventID: str(a.OriginalEventID)}
+	if ad := e.Addendum; ad != nil {
+		r.Addendum = &ctAddendum{Reason: str(ad.Reason), UpdatedFields: str(ad.UpdatedFields), OriginalRequestID: str(ad.OriginalRequestID), OriginalEventID: str(ad.OriginalEventID)}
 	}
 	if t := e.TLSDetails; t != nil {
-		r.TLSDetails = &ctTLSDetails{TLSVersion: str(t.TLSVersion), CipherSuite: str(t.CipherSuite), ClientProvidedHostHeader: str(t.ClientProvidedHostHeader)}
+		tl := alloc(&a.tls)
+		*tl = ctTLSDetails{TLSVersion: str(t.TLSVersion), CipherSuite: str(t.CipherSuite), ClientProvidedHostHeader: str(t.ClientProvidedHostHeader)}
+		r.TLSDetails = tl
 	}
 	return r
 }

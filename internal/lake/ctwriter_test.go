@@ -2,6 +2,7 @@ package lake
 
 import (
 	"fmt"
+	"path/filepath"
 	"regexp"
 	"testing"
 
@@ -115,5 +116,47 @@ func TestSeedDateQueries(t *testing.T) {
 		if m == nil || m[1] != tc.files {
 			t.Errorf("%s read %v files, want %s (of 7): pruning failed\n%s", tc.q, m, tc.files, plan)
 		}
+	}
+}
+
+func TestCompactKeepsSchema(t *testing.T) {
+	dir := t.TempDir()
+	p := vigil.Partition{Account: "011122223333", Region: "us-east-1", Date: "2020-10-23"}
+	var ev vigil.Event
+	if err := cloudtrail.ParseEvent([]byte(fullEvent), &ev); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 3; i++ {
+		ev.EventID = fmt.Sprint(i)
+		writeEvents(t, dir, p, []vigil.Event{ev})
+	}
+	before := query(t, dir, "select * exclude (vigil_source) from auditing.cloudtrail order by eventid")
+	l, err := Open(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := Compact(t.Context(), l, TableCloudTrail, []vigil.Partition{p})
+	l.Close()
+	if err != nil || n != 1 {
+		t.Fatalf("Compact = %d, %v", n, err)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, PartitionDir(TableCloudTrail, p), "*.parquet"))
+	if len(files) != 1 {
+		t.Fatalf("files after compaction: %v", files)
+	}
+	// Partition values live in the path only: the merged file must not
+	// carry them (DuckDB would have turned the account into a number).
+	cols := query(t, dir, "select column_name from (describe select * from read_parquet('"+files[0]+"', hive_partitioning = false))")
+	for _, c := range cols {
+		if c[0] == "account" || c[0] == "region" || c[0] == "date" {
+			t.Errorf("compacted file stores partition column %v", c[0])
+		}
+	}
+	after := query(t, dir, "select * exclude (vigil_source) from auditing.cloudtrail order by eventid")
+	if b, a := fmt.Sprint(before), fmt.Sprint(after); b != a || len(after) != 3 {
+		t.Errorf("rows changed by compaction:\nbefore %s\nafter  %s", b, a)
+	}
+	if got := query(t, dir, "select distinct account from auditing.cloudtrail"); got[0][0] != "011122223333" {
+		t.Errorf("account = %v, want the leading zero kept", got)
 	}
 }

@@ -286,7 +286,7 @@ func parseIdentity(sc *scanner, v int, u *vigil.UserIdentity, x *extras) (int, e
 			}
 			return sc.object(v, func(key string, v int) (int, error) {
 				val, end, err := sc.scalar(v)
-				switch strings.ToLower(key) {
+				switch lower(key) {
 				case "userid":
 					u.OnBehalfOfUser = val
 				case "identitystorearn":
@@ -326,7 +326,7 @@ func parseIdentity(sc *scanner, v int, u *vigil.UserIdentity, x *extras) (int, e
 
 func parseSessionContext(sc *scanner, v int, c *vigil.SessionContext, x *extras) (int, error) {
 	return sc.object(v, func(key string, v int) (int, error) {
-		lkey := strings.ToLower(key)
+		lkey := lower(key)
 		switch lkey {
 		case "attributes", "sessionissuer", "webidfederationdata":
 			// Only the nested objects may be null here; other null values,
@@ -339,7 +339,7 @@ func parseSessionContext(sc *scanner, v int, c *vigil.SessionContext, x *extras)
 		case "attributes":
 			return sc.object(v, func(key string, v int) (int, error) {
 				val, end, err := sc.scalar(v)
-				switch strings.ToLower(key) {
+				switch lower(key) {
 				case "mfaauthenticated":
 					c.MFAAuthenticated = boolText(val)
 				case "creationdate":
@@ -354,7 +354,7 @@ func parseSessionContext(sc *scanner, v int, c *vigil.SessionContext, x *extras)
 			c.SessionIssuer = si
 			return sc.object(v, func(key string, v int) (int, error) {
 				val, end, err := sc.scalar(v)
-				switch strings.ToLower(key) {
+				switch lower(key) {
 				case "type":
 					si.Type = val
 				case "principalid":
@@ -373,7 +373,7 @@ func parseSessionContext(sc *scanner, v int, c *vigil.SessionContext, x *extras)
 		case "webidfederationdata":
 			w := &vigil.WebIDFederationData{}
 			end, err := sc.object(v, func(key string, v int) (int, error) {
-				switch strings.ToLower(key) {
+				switch lower(key) {
 				case "federatedprovider":
 					val, end, err := sc.scalar(v)
 					w.FederatedProvider = val
@@ -433,7 +433,7 @@ func parseResources(sc *scanner, v int, e *vigil.Event, x *extras) (int, error) 
 		var r vigil.Resource
 		end, err := sc.object(i, func(key string, v int) (int, error) {
 			val, end, err := sc.scalar(v)
-			switch strings.ToLower(key) {
+			switch lower(key) {
 			case "arn":
 				r.ARN = val
 			case "accountid":
@@ -472,7 +472,7 @@ func parseAddendum(sc *scanner, v int, e *vigil.Event, x *extras) (int, error) {
 	e.Addendum = a
 	return sc.object(v, func(key string, v int) (int, error) {
 		val, end, err := sc.scalar(v)
-		switch strings.ToLower(key) {
+		switch lower(key) {
 		case "reason":
 			a.Reason = val
 		case "updatedfields":
@@ -496,7 +496,7 @@ func parseTLS(sc *scanner, v int, e *vigil.Event, x *extras) (int, error) {
 	e.TLSDetails = t
 	return sc.object(v, func(key string, v int) (int, error) {
 		val, end, err := sc.scalar(v)
-		switch strings.ToLower(key) {
+		switch lower(key) {
 		case "tlsversion":
 			t.TLSVersion = val
 		case "ciphersuite":
@@ -526,4 +526,28 @@ func appendJSONString(b []byte, s string) []byte {
 		}
 	}
 	return append(b, '"')
+}
+
+// knownKeys are the nested keys CloudTrail writes, so that lower finds
+// their lower-case form without allocating.
+var knownKeys = func() map[string]string {
+	m := map[string]string{}
+	for _, k := range []string{
+		"userId", "identityStoreArn", "attributes", "sessionIssuer", "webIdFederationData", "mfaAuthenticated",
+		"creationDate", "type", "principalId", "arn", "ARN", "accountId", "userName", "federatedProvider",
+		"ec2RoleDelivery", "sourceIdentity", "reason", "updatedFields", "originalRequestId", "originalEventId",
+		"originalRequestID", "originalEventID", "tlsVersion", "cipherSuite", "clientProvidedHostHeader",
+	} {
+		m[k] = strings.ToLower(k)
+		m[strings.ToLower(k)] = strings.ToLower(k)
+	}
+	return m
+}()
+
+// lower returns key in lower case, without allocating for known keys.
+func lower(key string) string {
+	if l, ok := knownKeys[key]; ok {
+		return l
+	}
+	return strings.ToLower(key)
 }

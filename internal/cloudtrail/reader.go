@@ -35,8 +35,12 @@ const (
 //   - JSON lines: one record per line, or several pretty-printed records in a row;
 //   - CloudWatch Logs exports: "<timestamp> <record>" per line;
 //   - CloudWatch Logs subscription messages (as delivered by Firehose):
-//     {"messageType":"DATA_MESSAGE",...,"logEvents":[{"message":"<record>"}]};
+//     {"messageType":"DATA_MESSAGE",...,"logEvents":[{"message":"<record>"}]},
+//     several in a row; CONTROL_MESSAGEs are skipped;
 //   - digest files, reported with ErrDigest.
+//
+// A leading UTF-8 byte-order mark is skipped. Input that starts as none of
+// these is reported as ErrMalformedInput.
 type Reader struct {
 	br       *bufio.Reader
 	buf      []byte // the current value's bytes

@@ -180,7 +180,23 @@ func (sc *scanner) number(i int) (int, error) {
 // index past the closing quote and whether it contains escapes.
 func (sc *scanner) stringEnd(i int) (end int, escaped bool, err error) {
 	i++
-	for i < len(sc.s) {
+	s := sc.s
+	for i < len(s) {
+		// Skip 8 plain bytes at a time: none is '"', '\\' or a control
+		// character (SWAR: the classic has-zero-byte bit trick).
+		for i+8 <= len(s) {
+			x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+				uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+			const lo, hi = 0x0101010101010101, 0x8080808080808080
+			q, b := x^(lo*'"'), x^(lo*'\\')
+			if ((q-lo)&^q|(b-lo)&^b|(x-lo*0x20)&^x)&hi != 0 {
+				break
+			}
+			i += 8
+		}
+		if i >= len(s) {
+			break
+		}
 		c := sc.s[i]
 		switch {
 		case c == '"':

@@ -16,8 +16,8 @@ import (
 // ctFile describes a CloudTrail file to write in the S3 delivery layout.
 type ctFile struct {
 	org, account, region, day string // day YYYY/MM/DD
-	n                              int    // events
-	first                          int    // first event number, for unique ids
+	n                         int    // events
+	first                     int    // first event number, for unique ids
 }
 
 func (f ctFile) path(root string) string {

@@ -35,10 +35,10 @@ func (o WriterOptions) withDefaults() WriterOptions {
 // partition (more if the partition is evicted and reopened). It is used by
 // one goroutine.
 type CloudTrailWriter struct {
-	tx   *Tx
-	opt  WriterOptions
-	open map[vigil.Partition]*list.Element
-	lru  *list.List // of *ctFile, most recent first
+	tx    *Tx
+	opt   WriterOptions
+	open  map[vigil.Partition]*list.Element
+	lru   *list.List // of *ctFile, most recent first
 	rows  []ctRow
 	arena rowArena
 	// Rows counts rows written.

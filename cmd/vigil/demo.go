@@ -37,7 +37,7 @@ central bucket), ingest it into a local lake, run every saved query and print th
 
 The data lands in DIR/demo-data and the lake in DIR/vigil-lake; both can be explored afterwards
 with the commands the demo prints. Re-running adds nothing new for the same day.`,
-		Args: cobra.NoArgs,
+		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runDemo(cmd.Context(), a, o, time.Now().UTC())
 		},

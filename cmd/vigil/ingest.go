@@ -45,7 +45,7 @@ skipped, so re-running adds only new files; an interrupted run can simply be run
 Exit codes: 0 all inputs ingested, 1 the run failed, 2 bad usage, 4 the run completed but some
 inputs or records could not be ingested (listed in the summary).`,
 		Example: "  vigil ingest --lake ./lake ./AWSLogs\n  vigil ingest --lake ./lake --json export.jsonl",
-		Args:    cobra.MinimumNArgs(1),
+		Args:    usageArgs(cobra.MinimumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if o.lake == "" {
 				return usagef("--lake is required")

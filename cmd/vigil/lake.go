@@ -46,7 +46,7 @@ account is projected as "injected" and every query must filter account = '...'; 
 accounts to query across them. See docs/scale-out.md for copying the lake and caveats.`,
 		Example: `  vigil lake ddl --engine athena --location s3://audit-lake/vigil --accounts 111122223333,444455556666
   vigil lake ddl --engine trino --location s3a://audit-lake/vigil --regions us-east-1,eu-west-1 --start 2019-06-01`,
-		Args: cobra.NoArgs,
+		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ddl, err := lake.DDL(o)
 			var oe *lake.DDLOptionError

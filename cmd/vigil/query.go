@@ -40,7 +40,7 @@ regexp_like, CROSS JOIN UNNEST, ...); see docs/sql.md.`,
   vigil query --lake ./lake --saved RootLogin30Days
   vigil query --lake ./lake --saved AccessKeyActivity --param accesskey=AKIA...
   vigil query --lake ./lake --list-saved`,
-		Args: cobra.MaximumNArgs(1),
+		Args: usageArgs(cobra.MaximumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runQuery(cmd.Context(), a, o, args)
 		},

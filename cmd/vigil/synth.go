@@ -40,7 +40,7 @@ logins without MFA, CloudTrail tampering, IAM, security group, S3 policy and
 KMS changes, one attack story). The same flags always give the same bytes.`,
 		Example: `  vigil synth --out ./demo-logs
   vigil synth --out /tmp/bench --accounts 10 --days 10 --events-per-day 10000 --events-per-file 1000`,
-		Args: cobra.NoArgs,
+		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runSynth(cmd.Context(), a, f, time.Now())
 		},

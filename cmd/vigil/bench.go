@@ -1,0 +1,139 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/vigil-sec/vigil/internal/bench"
+	"github.com/vigil-sec/vigil/internal/synth"
+)
+
+func init() { commands = append(commands, newBenchCmd) }
+
+func newBenchCmd(a *app) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "bench",
+		Short: "Measure Vigil against a baseline run on the same data",
+	}
+	cmd.AddCommand(newBenchIngestCmd(a), newBenchPhaseCmd(a))
+	return cmd
+}
+
+type benchOptions struct {
+	events  int
+	dir     string
+	keep    bool
+	queries int
+	skipDB  bool
+}
+
+func newBenchIngestCmd(a *app) *cobra.Command {
+	var o benchOptions
+	cmd := &cobra.Command{
+		Use:   "ingest",
+		Short: "Ingest N synthetic events with Vigil and with DuckDB alone; print throughput, memory and the ratio",
+		Long: `Generate an organization's CloudTrail (10 accounts x 2 regions x 10 days, S3 layout), then ingest
+the same files twice, each in its own process: with DuckDB alone (read_json -> COPY ... PARTITION_BY)
+and with Vigil. Prints events/s, MB/s of uncompressed JSON, peak memory, output size and the
+ratios, then the latency of the seed's date counts and the saved queries on Vigil's lake.`,
+		Args: usageArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			dir := o.dir
+			if dir == "" {
+				d, err := os.MkdirTemp("", "vigil-bench-")
+				if err != nil {
+					return err
+				}
+				dir = d
+			}
+			if !o.keep {
+				defer os.RemoveAll(dir)
+			}
+			self, err := os.Executable()
+			if err != nil {
+				return err
+			}
+			w := a.stdout
+			src := filepath.Join(dir, "src")
+			start := time.Date(2020, 10, 14, 0, 0, 0, 0, time.UTC)
+			t0 := time.Now()
+			gs, err := synth.Generate(ctx, synth.Options{
+				Dir: src, Seed: 7, Accounts: 10, Regions: []string{"us-east-1", "eu-west-1"}, Start: start, Days: 10,
+				EventsPerDay: max(o.events/200, 1), EventsPerFile: 1000, Compress: true, Digests: true,
+			})
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(w, "generated %d events in %d files: %s JSON, %s gzip (%s)\n\n",
+				gs.Events, gs.Files, mb(gs.RawBytes), mb(gs.Bytes), time.Since(t0).Round(time.Millisecond))
+			var results []bench.PhaseResult
+			engines := []string{"duckdb", "vigil"}
+			if o.skipDB {
+				engines = engines[1:]
+			}
+			for _, engine := range engines {
+				out := filepath.Join(dir, "out-"+engine)
+				res, err := bench.Child(ctx, self, []string{"bench", "phase", "--engine", engine, "--src", src, "--out", out}, out)
+				if err != nil {
+					return err
+				}
+				results = append(results, res)
+			}
+			fmt.Fprintf(w, "%-7s %10s %9s %10s %10s %10s %10s\n", "engine", "events", "seconds", "events/s", "MB/s(raw)", "peak RSS", "output")
+			for _, r := range results {
+				s := r.Duration.Seconds()
+				fmt.Fprintf(w, "%-7s %10d %9.2f %10.0f %10.1f %10s %10s\n", r.Engine, r.Events, s, float64(r.Events)/s,
+					float64(gs.RawBytes)/(1<<20)/s, mb(r.PeakRSS), mb(r.OutBytes))
+			}
+			v := results[len(results)-1]
+			if len(results) == 2 {
+				d := results[0]
+				fmt.Fprintf(w, "\nvigil / duckdb: %.2fx events/s, %.2fx peak memory, %.2fx output size\n",
+					d.Duration.Seconds()/v.Duration.Seconds(), float64(v.PeakRSS)/float64(d.PeakRSS), float64(v.OutBytes)/float64(d.OutBytes))
+			}
+			fmt.Fprintf(w, "vigil lake / gzip input: %.2fx\n", float64(v.OutBytes)/float64(gs.Bytes))
+			if o.queries > 0 {
+				qs, err := bench.Queries(ctx, filepath.Join(dir, "out-vigil"), start, o.queries)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(w, "\nquery latency on vigil's lake (median of %d):\n", o.queries)
+				for _, q := range qs {
+					fmt.Fprintf(w, "  %-28s %8.1f ms  %6d rows\n", q.Name, float64(q.Median.Microseconds())/1000, q.Rows)
+				}
+			}
+			if o.keep {
+				fmt.Fprintf(w, "\nkept %s\n", dir)
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.IntVar(&o.events, "events", 200_000, "events to generate (the issue's reference run uses 2000000)")
+	f.StringVar(&o.dir, "dir", "", "work folder (default: a temporary one)")
+	f.BoolVar(&o.keep, "keep", false, "keep the generated data and lakes")
+	f.IntVar(&o.queries, "query-runs", 5, "runs per query for the latency table (0: skip)")
+	f.BoolVar(&o.skipDB, "skip-duckdb", false, "skip the DuckDB baseline")
+	return cmd
+}
+
+func newBenchPhaseCmd(a *app) *cobra.Command {
+	var engine, src, out string
+	cmd := &cobra.Command{
+		Use:    "phase",
+		Short:  "One ingest phase of the benchmark (run by bench ingest in a child process)",
+		Hidden: true,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return bench.RunPhase(cmd.Context(), engine, src, out, a.stdout)
+		},
+	}
+	cmd.Flags().StringVar(&engine, "engine", "vigil", "vigil or duckdb")
+	cmd.Flags().StringVar(&src, "src", "", "input folder")
+	cmd.Flags().StringVar(&out, "out", "", "output folder")
+	return cmd
+}

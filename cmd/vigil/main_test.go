@@ -1,0 +1,113 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// vigil runs one command line and returns its exit code and output.
+func vigil(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := run(t.Context(), args, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func TestDemoThenQuery(t *testing.T) {
+	dir := t.TempDir()
+	code, out, stderr := vigil(t, "demo", "--dir", dir, "--accounts", "2", "--days", "3", "--events-per-day", "300")
+	if code != 0 {
+		t.Fatalf("demo exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"== 2. Ingesting", "-- RootLogin30Days", "-- CloudTrailTampering", "== Next"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("demo output lacks %q", want)
+		}
+	}
+	lk := filepath.Join(dir, "vigil-lake")
+
+	// Re-running the demo ingests nothing new.
+	_, out, _ = vigil(t, "demo", "--dir", dir, "--accounts", "2", "--days", "3", "--events-per-day", "300")
+	if !strings.Contains(out, "ingested 0 files, 0 events") {
+		t.Errorf("second demo run ingested again:\n%s", out)
+	}
+
+	code, out, stderr = vigil(t, "query", "--lake", lk, "--format", "json", "--saved", "RootLogin30Days")
+	if code != 0 {
+		t.Fatalf("query exit %d: %s", code, stderr)
+	}
+	var rows []map[string]any
+	if err := json.Unmarshal([]byte(out), &rows); err != nil {
+		t.Fatalf("json output: %v\n%s", err, out)
+	}
+	if len(rows) == 0 {
+		t.Fatal("RootLogin30Days found nothing in the demo organization")
+	}
+	for _, r := range rows {
+		if !strings.HasSuffix(r["principal"].(string), ":root") {
+			t.Errorf("non-root row %v", r)
+		}
+	}
+
+	year := time.Now().UTC().AddDate(0, 0, -3).Format("2006")
+	code, out, _ = vigil(t, "query", "--lake", lk, "--format", "csv", "select count(*) as n from auditing.cloudtrail where date > '"+year+"'")
+	if code != 0 || !strings.HasPrefix(out, "n\n") || strings.TrimSpace(strings.TrimPrefix(out, "n\n")) == "0" {
+		t.Errorf("csv count: exit %d, %q", code, out)
+	}
+	code, out, _ = vigil(t, "query", "--lake", lk, "--format", "jsonl", "select eventname, count(*) n from auditing.cloudtrail group by 1 order by 2 desc limit 3")
+	if lines := strings.Split(strings.TrimSpace(out), "\n"); code != 0 || len(lines) != 3 {
+		t.Errorf("jsonl: exit %d, %q", code, out)
+	}
+	code, out, _ = vigil(t, "query", "--lake", lk, "select eventsource, count(*) n from auditing.cloudtrail group by 1 order by 2 desc limit 2")
+	if code != 0 || !strings.Contains(out, "eventsource") || !strings.Contains(out, "(2 rows)") {
+		t.Errorf("table: exit %d, %q", code, out)
+	}
+}
+
+func TestQueryUsageErrors(t *testing.T) {
+	lk := t.TempDir()
+	for _, args := range [][]string{
+		{"query", "--lake", lk, "--saved", "NoSuchQuery"},
+		{"query", "--lake", lk, "--format", "xml", "select 1"},
+		{"query", "--lake", lk},
+		{"query", "select 1"},
+		{"query", "--lake", lk, "--saved", "AccessKeyActivity"}, // required parameter missing
+		{"ingest", "somewhere"},
+		{"query", "--no-such-flag"},
+		{"ingest", "--lake", lk},
+		{"demo", "extra"},
+	} {
+		if code, _, stderr := vigil(t, args...); code != exitUsage {
+			t.Errorf("%v: exit %d (%s), want %d", args, code, stderr, exitUsage)
+		}
+	}
+	code, out, _ := vigil(t, "query", "--list-saved")
+	if code != 0 || !strings.Contains(out, "RootLogin30Days") || !strings.Contains(out, "AdminRoleLogin30Days") {
+		t.Errorf("--list-saved: exit %d\n%s", code, out)
+	}
+	code, _, stderr := vigil(t, "query", "--lake", lk, "select * from no_such_table")
+	if code != exitInternal || !strings.Contains(stderr, "no_such_table") {
+		t.Errorf("bad SQL: exit %d, %s", code, stderr)
+	}
+}
+
+func TestIngestPartialFailureExitCode(t *testing.T) {
+	src, lk := t.TempDir(), t.TempDir()
+	good := `{"Records":[{"eventVersion":"1.08","eventTime":"2020-10-23T10:00:00Z","eventSource":"s3.amazonaws.com","eventName":"ListBuckets","awsRegion":"us-east-1","eventID":"e1","recipientAccountId":"111122223333"}]}`
+	os.WriteFile(filepath.Join(src, "good.json"), []byte(good), 0o644)
+	os.WriteFile(filepath.Join(src, "bad.json.gz"), []byte{0x1f, 0x8b, 8, 0, 0, 0}, 0o644)
+	code, out, _ := vigil(t, "ingest", "--lake", lk, src)
+	if code != exitPartial || !strings.Contains(out, "bad.json.gz") || !strings.Contains(out, "ingested 1 files, 1 events") {
+		t.Errorf("exit %d, want %d; output:\n%s", code, exitPartial, out)
+	}
+	code, out, _ = vigil(t, "ingest", "--lake", lk, "--json", src)
+	var s map[string]any
+	if err := json.Unmarshal([]byte(out), &s); err != nil || code != exitPartial || s["failed"] != 1.0 || s["already_ingested"] != 1.0 {
+		t.Errorf("--json: exit %d, %v, %s", code, err, out)
+	}
+}

@@ -593,7 +593,7 @@ const bom = "\xef\xbb\xbf"
 // line that does not end with one of "[{,:" and is followed by a line
 // starting with '{' (or by nothing) cannot begin one pretty-printed value.
 func (r *Reader) firstLineIsBadRecord() bool {
-	if r.rec > 0 {
+	if r.rec > 0 || r.startsContainer() {
 		return false
 	}
 	first, next, ok := r.peekLines()
@@ -613,6 +613,25 @@ func (r *Reader) firstLineIsBadRecord() bool {
 		return false
 	}
 	return len(next) == 0 || next[0] == '{'
+}
+
+// startsContainer reports whether the unread input starts an object whose
+// first key makes it a container of records ({"Records":[...]}, a
+// CloudWatch Logs message), so that checking it as one record line —
+// which would mean validating a whole, often one-line, file — is needless.
+func (r *Reader) startsContainer() bool {
+	b, _ := r.br.Peek(64)
+	b = bytes.TrimLeft(b, " \t\r\n")
+	if len(b) == 0 || b[0] != '{' {
+		return false
+	}
+	b = bytes.TrimLeft(b[1:], " \t\r\n")
+	for _, k := range []string{`"Records"`, `"logEvents"`, `"messageType"`, `"owner"`} {
+		if bytes.HasPrefix(b, []byte(k)) {
+			return true
+		}
+	}
+	return false
 }
 
 // firstLineHasRecord reports whether the input's first line holds an

@@ -19,6 +19,7 @@ import (
 
 	"github.com/vigil-sec/vigil/internal/cloudtrail"
 	"github.com/vigil-sec/vigil/internal/lake"
+	"github.com/vigil-sec/vigil/internal/source"
 	"github.com/vigil-sec/vigil/internal/vigil"
 )
 
@@ -85,8 +86,14 @@ type InputError struct {
 // some inputs or records could not be ingested.
 var ErrSomeInputsFailed = errors.New("some inputs could not be ingested")
 
-// CloudTrail ingests the CloudTrail files found under roots into l.
+// CloudTrail ingests the CloudTrail files found under roots (files or
+// folders) into l.
 func CloudTrail(ctx context.Context, l *lake.Lake, roots []string, opt Options) (Stats, error) {
+	return CloudTrailFrom(ctx, l, source.Local{Roots: roots, Skip: []string{l.Dir()}}, opt)
+}
+
+// CloudTrailFrom ingests the CloudTrail objects src lists into l.
+func CloudTrailFrom(ctx context.Context, l *lake.Lake, src source.Lister, opt Options) (Stats, error) {
 	start := time.Now()
 	if opt.Workers <= 0 {
 		opt.Workers = runtime.GOMAXPROCS(0)
@@ -102,7 +109,7 @@ func CloudTrail(ctx context.Context, l *lake.Lake, roots []string, opt Options) 
 	}
 	log := opt.Log.With(vigil.LogKeyComponent, "ingest")
 
-	f, err := discover(roots, l.Dir())
+	f, err := discover(ctx, src)
 	if err != nil {
 		return Stats{}, err
 	}
@@ -118,10 +125,10 @@ func CloudTrail(ctx context.Context, l *lake.Lake, roots []string, opt Options) 
 		switch {
 		case !ok:
 			todo = append(todo, in)
-			opt.Progress.TotalBytes.Add(in.size)
-		case size != in.size:
+			opt.Progress.TotalBytes.Add(in.obj.Size)
+		case size != in.obj.Size:
 			r.stats.AlreadyDone++
-			r.addError(InputError{File: in.path, Error: fmt.Sprintf("already ingested with size %d, now %d bytes: not ingested again", size, in.size)})
+			r.addError(InputError{File: in.obj.Name, Error: fmt.Sprintf("already ingested with size %d, now %d bytes: not ingested again", size, in.obj.Size)})
 		default:
 			r.stats.AlreadyDone++
 		}
@@ -252,7 +259,7 @@ func (r *run) worker(ctx context.Context, work <-chan []input) error {
 			}
 			in := queue[0]
 			queue = queue[1:]
-			dirty, err := r.file(b, d, in)
+			dirty, err := r.file(ctx, b, d, in)
 			switch {
 			case err == nil:
 			case errors.Is(err, errInput) && !dirty:
@@ -260,7 +267,7 @@ func (r *run) worker(ctx context.Context, work <-chan []input) error {
 			case errors.Is(err, errInput):
 				// Rows of the failed input already reached the writer:
 				// drop the batch and redo its other inputs in a new one.
-				r.log.Warn("input failed after partial write; redoing its batch", vigil.LogKeyFile, in.path)
+				r.log.Warn("input failed after partial write; redoing its batch", vigil.LogKeyFile, in.obj.Name)
 				queue = append(slices.Clone(b.inputs), queue...)
 				b.w.Close()
 				b.tx.Abort()
@@ -268,7 +275,7 @@ func (r *run) worker(ctx context.Context, work <-chan []input) error {
 					return err
 				}
 				b.stats.Failed++
-				b.errs = append(b.errs, InputError{File: in.path, Error: strings.TrimPrefix(err.Error(), errInput.Error()+": ")})
+				b.errs = append(b.errs, InputError{File: in.obj.Name, Error: strings.TrimPrefix(err.Error(), errInput.Error()+": ")})
 			default:
 				return err
 			}
@@ -291,19 +298,19 @@ var errInput = errors.New("input failed")
 // file decodes one input into the batch. It returns errInput (recorded)
 // when the input is unreadable; dirty tells whether some of its rows had
 // already been handed to the writer.
-func (r *run) file(b *batch, d *decoder, in input) (dirty bool, err error) {
+func (r *run) file(ctx context.Context, b *batch, d *decoder, in input) (dirty bool, err error) {
 	p := r.opt.Progress
 	fail := func(err error) (bool, error) {
 		if dirty { // the caller redoes the batch and records the failure
 			return true, fmt.Errorf("%w: %w", errInput, err)
 		}
 		b.stats.Failed++
-		b.errs = append(b.errs, InputError{File: in.path, Error: err.Error()})
+		b.errs = append(b.errs, InputError{File: in.obj.Name, Error: err.Error()})
 		p.Files.Add(1)
-		p.Bytes.Add(in.size)
+		p.Bytes.Add(in.obj.Size)
 		return dirty, fmt.Errorf("%w: %w", errInput, err)
 	}
-	fh, err := openInput(in.path)
+	fh, err := in.obj.Open(ctx)
 	if err != nil {
 		return fail(err)
 	}
@@ -320,17 +327,17 @@ func (r *run) file(b *batch, d *decoder, in input) (dirty bool, err error) {
 		return fail(err)
 	}
 	b.inputs = append(b.inputs, in)
-	b.tx.AddSource(lake.Source{Table: lake.TableCloudTrail, Key: in.key, Size: in.size, Events: res.events})
+	b.tx.AddSource(lake.Source{Table: lake.TableCloudTrail, Key: in.key, Size: in.obj.Size, Events: res.events})
 	b.stats.Files++
 	b.stats.Events += res.events
 	b.stats.BadRecords += res.badCount
-	b.stats.Bytes += in.size
+	b.stats.Bytes += in.obj.Size
 	b.stats.RawBytes += res.raw
 	for _, e := range res.bad {
-		b.errs = append(b.errs, InputError{File: in.path, Error: e, Record: true})
+		b.errs = append(b.errs, InputError{File: in.obj.Name, Error: e, Record: true})
 	}
 	p.Files.Add(1)
-	p.Bytes.Add(in.size)
+	p.Bytes.Add(in.obj.Size)
 	p.Events.Add(res.events)
 	return dirty, nil
 }

@@ -51,7 +51,7 @@ type ctFile struct {
 	w *parquet.GenericWriter[ctRow]
 }
 
-var zstdCodec = &zstd.Codec{Level: zstd.SpeedDefault}
+var zstdCodec = &zstd.Codec{Level: zstd.SpeedFastest}
 
 // NewCloudTrailWriter returns a writer adding files to tx.
 func NewCloudTrailWriter(tx *Tx, opt WriterOptions) *CloudTrailWriter {

@@ -48,10 +48,13 @@ func OpenEngine(ctx context.Context, dir string) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Session settings and the Trino macros (TEMP, so per connection) are
+	// applied to every connection the pool opens.
+	session := append([]string{"SET TimeZone = 'UTC'", "SET integer_division = true"}, trinoMacros...)
 	connector, err := duckdb.NewConnector("", func(ex driver.ExecerContext) error {
-		for _, q := range []string{"SET TimeZone = 'UTC'"} {
+		for _, q := range session {
 			if _, err := ex.ExecContext(ctx, q, nil); err != nil {
-				return fmt.Errorf("%s: %w", q, err)
+				return fmt.Errorf("prepare connection: %s: %w", firstLine(q), err)
 			}
 		}
 		return nil
@@ -60,12 +63,9 @@ func OpenEngine(ctx context.Context, dir string) (*Engine, error) {
 		return nil, fmt.Errorf("start duckdb: %w", err)
 	}
 	e := &Engine{dir: dir, db: sql.OpenDB(connector), ready: map[string]bool{}}
-	stmts := append([]string{"CREATE SCHEMA IF NOT EXISTS auditing"}, trinoMacros...)
-	for _, q := range stmts {
-		if _, err := e.db.ExecContext(ctx, q); err != nil {
-			e.Close()
-			return nil, fmt.Errorf("prepare engine: %s: %w", firstLine(q), err)
-		}
+	if _, err := e.db.ExecContext(ctx, "CREATE SCHEMA IF NOT EXISTS auditing"); err != nil {
+		e.Close()
+		return nil, fmt.Errorf("prepare engine: %w", err)
 	}
 	for _, t := range tables {
 		if err := e.createEmpty(ctx, t); err != nil {

@@ -60,7 +60,8 @@ ratios, then the latency of the seed's date counts and the saved queries on Vigi
 			}
 			w := a.stdout
 			src := filepath.Join(dir, "src")
-			start := time.Date(2020, 10, 14, 0, 0, 0, 0, time.UTC)
+			// The last ten days, so that the saved queries (last 30 days) have work.
+			start := time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, -10)
 			t0 := time.Now()
 			gs, err := synth.Generate(ctx, synth.Options{
 				Dir: src, Seed: 7, Accounts: 10, Regions: []string{"us-east-1", "eu-west-1"}, Start: start, Days: 10,

@@ -98,8 +98,8 @@ func jsonValue(v any) any {
 		return x.UTC().Format(time.RFC3339Nano)
 	case []byte:
 		return string(x)
-	case *big.Int:
-		return x.String()
+	case *big.Int: // DuckDB's HUGEINT, e.g. sum() of integers
+		return json.Number(x.String())
 	case []any:
 		out := make([]any, len(x))
 		for i := range x {

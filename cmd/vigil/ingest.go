@@ -11,8 +11,10 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
+	"github.com/vigil-sec/vigil/internal/flowlogs"
 	"github.com/vigil-sec/vigil/internal/ingest"
 	"github.com/vigil-sec/vigil/internal/lake"
+	"github.com/vigil-sec/vigil/internal/vigil"
 )
 
 func init() { commands = append(commands, newIngestCmd) }
@@ -27,19 +29,24 @@ type ingestOptions struct {
 	json      bool
 	noCompact bool
 	progress  bool
+	flowFmt   string
 }
 
 func newIngestCmd(a *app) *cobra.Command {
 	var o ingestOptions
 	cmd := &cobra.Command{
 		Use:   "ingest --lake DIR PATH...",
-		Short: "Ingest CloudTrail files into the lake",
-		Long: `Ingest CloudTrail logs from files and folders into the lake's Parquet tables.
+		Short: "Ingest CloudTrail and VPC Flow Logs into the lake",
+		Long: `Ingest CloudTrail logs and VPC Flow Logs from files and folders into the lake's Parquet tables
+(auditing.cloudtrail and auditing.flowlogs).
 
 PATH may be a copy of a central CloudTrail bucket (AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/,
 also the organization-trail layout AWSLogs/<o-id>/<account>/...), or any folder of CloudTrail
 files: {"Records":[...]} files (.json or .json.gz), JSON arrays, JSON lines, CloudWatch Logs
-exports and subscription messages. Digest files are skipped. Files already ingested are
+exports and subscription messages. VPC Flow Logs: AWSLogs/<account>/vpcflowlogs/<region>/YYYY/MM/DD/
+and the Hive-compatible aws-account-id=/aws-service=vpcflowlogs/... layout, text (any field order,
+named by the header line; --flow-format for inputs without one) or Parquet. Files outside these
+layouts are recognised by content. Digest files are skipped. Files already ingested are
 skipped, so re-running adds only new files; an interrupted run can simply be run again.
 
 Exit codes: 0 all inputs ingested, 1 the run failed, 2 bad usage, 4 the run completed but some
@@ -59,10 +66,19 @@ inputs or records could not be ingested (listed in the summary).`,
 	f.BoolVar(&o.json, "json", false, "print the summary as JSON")
 	f.BoolVar(&o.noCompact, "no-compact", false, "do not merge small files of the partitions touched")
 	f.BoolVar(&o.progress, "progress", true, "show a progress bar when stderr is a terminal")
+	f.StringVar(&o.flowFmt, "flow-format", "", "flow-log format of inputs without a header, e.g. '${version} ${account-id} ...' (default: AWS's version 2 format)")
 	return cmd
 }
 
 func runIngest(ctx context.Context, a *app, o ingestOptions, paths []string) error {
+	var flowFormat []vigil.FlowField
+	if o.flowFmt != "" {
+		f, err := flowlogs.ParseFormat(o.flowFmt)
+		if err != nil {
+			return usagef("--flow-format: %w", err)
+		}
+		flowFormat = f
+	}
 	l, err := lake.Open(o.lake, a.log)
 	if err != nil {
 		return err
@@ -73,11 +89,12 @@ func runIngest(ctx context.Context, a *app, o ingestOptions, paths []string) err
 	if o.progress && !o.json && isTerminal(a.stderr) {
 		stop = showProgress(a.stderr, prog)
 	}
-	stats, err := ingest.CloudTrail(ctx, l, paths, ingest.Options{
-		Workers:  o.workers,
-		Compact:  !o.noCompact,
-		Log:      a.log,
-		Progress: prog,
+	stats, err := ingest.Dir(ctx, l, paths, ingest.Options{
+		Workers:    o.workers,
+		Compact:    !o.noCompact,
+		Log:        a.log,
+		Progress:   prog,
+		FlowFormat: flowFormat,
 	})
 	stop()
 	partial := errors.Is(err, ingest.ErrSomeInputsFailed)
@@ -100,8 +117,8 @@ func runIngest(ctx context.Context, a *app, o ingestOptions, paths []string) err
 }
 
 func printIngestSummary(w io.Writer, s ingest.Stats) {
-	fmt.Fprintf(w, "ingested %d files, %d events (%s raw, %s stored) in %s: %.0f events/s, %s/s; %d failed, %d bad records; skipped %d already ingested, %d digests, %d other logs\n",
-		s.Files, s.Events, mb(s.RawBytes), mb(s.Bytes), s.Duration.Round(time.Millisecond), s.EventsPerSecond(),
+	fmt.Fprintf(w, "ingested %d files, %d events, %d flow records (%s raw, %s stored) in %s: %.0f records/s, %s/s; %d failed, %d bad records; skipped %d already ingested, %d digests, %d other logs\n",
+		s.Files, s.Events, s.FlowRecords, mb(s.RawBytes), mb(s.Bytes), s.Duration.Round(time.Millisecond), s.EventsPerSecond(),
 		mb(int64(float64(s.RawBytes)/max(s.Duration.Seconds(), 1e-9))), s.Failed, s.BadRecords, s.AlreadyDone, s.Digests, s.Ignored)
 	for _, e := range s.Errors {
 		kind := "input failed"

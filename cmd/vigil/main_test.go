@@ -10,8 +10,8 @@ import (
 	"time"
 )
 
-// vigil runs one command line and returns its exit code and output.
-func vigil(t *testing.T, args ...string) (int, string, string) {
+// runVigil runs one command line and returns its exit code and output.
+func runVigil(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errOut bytes.Buffer
 	code := run(t.Context(), args, &out, &errOut)
@@ -20,7 +20,7 @@ func vigil(t *testing.T, args ...string) (int, string, string) {
 
 func TestDemoThenQuery(t *testing.T) {
 	dir := t.TempDir()
-	code, out, stderr := vigil(t, "demo", "--dir", dir, "--accounts", "2", "--days", "3", "--events-per-day", "300")
+	code, out, stderr := runVigil(t, "demo", "--dir", dir, "--accounts", "2", "--days", "3", "--events-per-day", "300")
 	if code != 0 {
 		t.Fatalf("demo exit %d: %s", code, stderr)
 	}
@@ -32,12 +32,12 @@ func TestDemoThenQuery(t *testing.T) {
 	lk := filepath.Join(dir, "vigil-lake")
 
 	// Re-running the demo ingests nothing new.
-	_, out, _ = vigil(t, "demo", "--dir", dir, "--accounts", "2", "--days", "3", "--events-per-day", "300")
-	if !strings.Contains(out, "ingested 0 files, 0 events") {
+	_, out, _ = runVigil(t, "demo", "--dir", dir, "--accounts", "2", "--days", "3", "--events-per-day", "300")
+	if !strings.Contains(out, "ingested 0 files, 0 events, 0 flow records") {
 		t.Errorf("second demo run ingested again:\n%s", out)
 	}
 
-	code, out, stderr = vigil(t, "query", "--lake", lk, "--format", "json", "--saved", "RootLogin30Days")
+	code, out, stderr = runVigil(t, "query", "--lake", lk, "--format", "json", "--saved", "RootLogin30Days")
 	if code != 0 {
 		t.Fatalf("query exit %d: %s", code, stderr)
 	}
@@ -55,15 +55,15 @@ func TestDemoThenQuery(t *testing.T) {
 	}
 
 	year := time.Now().UTC().AddDate(0, 0, -3).Format("2006")
-	code, out, _ = vigil(t, "query", "--lake", lk, "--format", "csv", "select count(*) as n from auditing.cloudtrail where date > '"+year+"'")
+	code, out, _ = runVigil(t, "query", "--lake", lk, "--format", "csv", "select count(*) as n from auditing.cloudtrail where date > '"+year+"'")
 	if code != 0 || !strings.HasPrefix(out, "n\n") || strings.TrimSpace(strings.TrimPrefix(out, "n\n")) == "0" {
 		t.Errorf("csv count: exit %d, %q", code, out)
 	}
-	code, out, _ = vigil(t, "query", "--lake", lk, "--format", "jsonl", "select eventname, count(*) n from auditing.cloudtrail group by 1 order by 2 desc limit 3")
+	code, out, _ = runVigil(t, "query", "--lake", lk, "--format", "jsonl", "select eventname, count(*) n from auditing.cloudtrail group by 1 order by 2 desc limit 3")
 	if lines := strings.Split(strings.TrimSpace(out), "\n"); code != 0 || len(lines) != 3 {
 		t.Errorf("jsonl: exit %d, %q", code, out)
 	}
-	code, out, _ = vigil(t, "query", "--lake", lk, "select eventsource, count(*) n from auditing.cloudtrail group by 1 order by 2 desc limit 2")
+	code, out, _ = runVigil(t, "query", "--lake", lk, "select eventsource, count(*) n from auditing.cloudtrail group by 1 order by 2 desc limit 2")
 	if code != 0 || !strings.Contains(out, "eventsource") || !strings.Contains(out, "(2 rows)") {
 		t.Errorf("table: exit %d, %q", code, out)
 	}
@@ -82,15 +82,15 @@ func TestQueryUsageErrors(t *testing.T) {
 		{"ingest", "--lake", lk},
 		{"demo", "extra"},
 	} {
-		if code, _, stderr := vigil(t, args...); code != exitUsage {
+		if code, _, stderr := runVigil(t, args...); code != exitUsage {
 			t.Errorf("%v: exit %d (%s), want %d", args, code, stderr, exitUsage)
 		}
 	}
-	code, out, _ := vigil(t, "query", "--list-saved")
+	code, out, _ := runVigil(t, "query", "--list-saved")
 	if code != 0 || !strings.Contains(out, "RootLogin30Days") || !strings.Contains(out, "AdminRoleLogin30Days") {
 		t.Errorf("--list-saved: exit %d\n%s", code, out)
 	}
-	code, _, stderr := vigil(t, "query", "--lake", lk, "select * from no_such_table")
+	code, _, stderr := runVigil(t, "query", "--lake", lk, "select * from no_such_table")
 	if code != exitInternal || !strings.Contains(stderr, "no_such_table") {
 		t.Errorf("bad SQL: exit %d, %s", code, stderr)
 	}
@@ -101,11 +101,11 @@ func TestIngestPartialFailureExitCode(t *testing.T) {
 	good := `{"Records":[{"eventVersion":"1.08","eventTime":"2020-10-23T10:00:00Z","eventSource":"s3.amazonaws.com","eventName":"ListBuckets","awsRegion":"us-east-1","eventID":"e1","recipientAccountId":"111122223333"}]}`
 	os.WriteFile(filepath.Join(src, "good.json"), []byte(good), 0o644)
 	os.WriteFile(filepath.Join(src, "bad.json.gz"), []byte{0x1f, 0x8b, 8, 0, 0, 0}, 0o644)
-	code, out, _ := vigil(t, "ingest", "--lake", lk, src)
-	if code != exitPartial || !strings.Contains(out, "bad.json.gz") || !strings.Contains(out, "ingested 1 files, 1 events") {
+	code, out, _ := runVigil(t, "ingest", "--lake", lk, src)
+	if code != exitPartial || !strings.Contains(out, "bad.json.gz") || !strings.Contains(out, "ingested 1 files, 1 events, 0 flow records") {
 		t.Errorf("exit %d, want %d; output:\n%s", code, exitPartial, out)
 	}
-	code, out, _ = vigil(t, "ingest", "--lake", lk, "--json", src)
+	code, out, _ = runVigil(t, "ingest", "--lake", lk, "--json", src)
 	var s map[string]any
 	if err := json.Unmarshal([]byte(out), &s); err != nil || code != exitPartial || s["failed"] != 1.0 || s["already_ingested"] != 1.0 {
 		t.Errorf("--json: exit %d, %v, %s", code, err, out)

@@ -7,8 +7,19 @@ import (
 	"strings"
 
 	"github.com/vigil-sec/vigil/internal/cloudtrail"
+	"github.com/vigil-sec/vigil/internal/flowlogs"
 	"github.com/vigil-sec/vigil/internal/source"
 	"github.com/vigil-sec/vigil/internal/vigil"
+)
+
+// kind is what an input holds.
+type kind int
+
+const (
+	kindAuto        kind = iota // outside the known layouts: decided from the content
+	kindCloudTrail              // CloudTrail records
+	kindFlowLogs                // VPC Flow Logs text
+	kindFlowParquet             // VPC Flow Logs delivered as Parquet
 )
 
 // input is one object to ingest.
@@ -16,6 +27,7 @@ type input struct {
 	obj  source.Object
 	key  string          // stable identity: the key from AWSLogs/ on, else the object's name
 	part vigil.Partition // from the key; zero when the object is outside the layout
+	kind kind
 }
 
 // found is the result of listing the sources.
@@ -25,8 +37,8 @@ type found struct {
 	ignored int
 }
 
-// discover lists src for CloudTrail inputs. It skips digest files and
-// other services' logs under AWSLogs/.
+// discover lists src for CloudTrail and VPC Flow Logs inputs. It skips
+// digest files and other services' logs under AWSLogs/ (Config, ...).
 func discover(ctx context.Context, src source.Lister) (found, error) {
 	var f found
 	seen := map[string]bool{}
@@ -37,7 +49,12 @@ func discover(ctx context.Context, src source.Lister) (found, error) {
 				f.digests++
 				return nil
 			}
-			in.key, in.part = k.Rel, k.Partition
+			in.key, in.part, in.kind = k.Rel, k.Partition, kindCloudTrail
+		} else if k, ok := flowlogs.ParseKey(o.Path); ok {
+			in.key, in.part, in.kind = k.Rel, k.Partition, kindFlowLogs
+			if k.Parquet {
+				in.kind = kindFlowParquet
+			}
 		} else if strings.Contains("/"+filepath.ToSlash(o.Path), "/AWSLogs/") {
 			f.ignored++ // another service's logs (vpcflowlogs, Config, ...)
 			return nil

@@ -1,11 +1,9 @@
 package ingest
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"runtime"
 	"slices"
@@ -14,10 +12,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/klauspost/compress/gzip"
 	"golang.org/x/sync/errgroup"
 
-	"github.com/vigil-sec/vigil/internal/cloudtrail"
 	"github.com/vigil-sec/vigil/internal/lake"
 	"github.com/vigil-sec/vigil/internal/source"
 	"github.com/vigil-sec/vigil/internal/vigil"
@@ -27,13 +23,17 @@ import (
 type Options struct {
 	// Workers decode and write in parallel (default GOMAXPROCS).
 	Workers int
-	// CommitEvents is how many events a worker gathers before committing
-	// (default 1,000,000): the most a killed run has to redo per worker.
+	// CommitEvents is how many CloudTrail events (or four times as many
+	// flow-log records) a worker gathers before committing (default
+	// 1,000,000): the most a killed run has to redo per worker.
 	CommitEvents int64
 	// Compact merges the small files of the partitions the run touched.
 	Compact bool
-	Writer  lake.WriterOptions
-	Log     *slog.Logger
+	// FlowFormat is the flow-log format of inputs without a header line
+	// (CloudWatch Logs); nil means AWS's default (version 2) format.
+	FlowFormat []vigil.FlowField
+	Writer     lake.WriterOptions
+	Log        *slog.Logger
 	// Progress, if set, is updated as the run goes.
 	Progress *Progress
 }
@@ -44,7 +44,7 @@ type Progress struct {
 	TotalBytes atomic.Int64
 	Files      atomic.Int64
 	Bytes      atomic.Int64
-	Events     atomic.Int64
+	Events     atomic.Int64 // CloudTrail events and flow-log records
 }
 
 // MaxErrorSamples bounds the errors kept in Stats.
@@ -57,7 +57,8 @@ type Stats struct {
 	Digests        int           `json:"digests_skipped"`
 	Ignored        int           `json:"ignored"` // other services' logs under AWSLogs/
 	Failed         int           `json:"failed"`  // inputs that could not be read; their records were withheld
-	Events         int64         `json:"events"`
+	Events         int64         `json:"events"`  // CloudTrail events
+	FlowRecords    int64         `json:"flow_records"`
 	BadRecords     int64         `json:"bad_records"`
 	Bytes          int64         `json:"bytes"`     // input bytes as stored (compressed)
 	RawBytes       int64         `json:"raw_bytes"` // input bytes decompressed
@@ -67,33 +68,51 @@ type Stats struct {
 	CompactedParts int           `json:"compacted_partitions,omitempty"`
 }
 
-// EventsPerSecond returns the run's throughput.
+// Records returns the events and flow-log records ingested.
+func (s Stats) Records() int64 { return s.Events + s.FlowRecords }
+
+// EventsPerSecond returns the run's throughput in records per second.
 func (s Stats) EventsPerSecond() float64 {
 	if s.Duration <= 0 {
 		return 0
 	}
-	return float64(s.Events) / s.Duration.Seconds()
+	return float64(s.Records()) / s.Duration.Seconds()
+}
+
+func (s *Stats) add(t *Stats) {
+	s.Files += t.Files
+	s.Failed += t.Failed
+	s.Events += t.Events
+	s.FlowRecords += t.FlowRecords
+	s.BadRecords += t.BadRecords
+	s.Bytes += t.Bytes
+	s.RawBytes += t.RawBytes
 }
 
 // InputError names an input and what was wrong with it.
 type InputError struct {
 	File   string `json:"file"`
 	Error  string `json:"error"`
-	Record bool   `json:"record"` // one bad record; the rest of the file was ingested
+	Record bool   `json:"record"` // one bad record; the rest of the input was ingested
 }
 
 // ErrSomeInputsFailed is returned, with full Stats, when a run completed but
 // some inputs or records could not be ingested.
 var ErrSomeInputsFailed = errors.New("some inputs could not be ingested")
 
-// CloudTrail ingests the CloudTrail files found under roots (files or
-// folders) into l.
-func CloudTrail(ctx context.Context, l *lake.Lake, roots []string, opt Options) (Stats, error) {
-	return CloudTrailFrom(ctx, l, source.Local{Roots: roots, Skip: []string{l.Dir()}}, opt)
+// Dir ingests the CloudTrail and VPC Flow Logs files found under roots
+// (files or folders) into l.
+func Dir(ctx context.Context, l *lake.Lake, roots []string, opt Options) (Stats, error) {
+	return Run(ctx, l, source.Local{Roots: roots, Skip: []string{l.Dir()}}, opt)
 }
 
-// CloudTrailFrom ingests the CloudTrail objects src lists into l.
-func CloudTrailFrom(ctx context.Context, l *lake.Lake, src source.Lister, opt Options) (Stats, error) {
+// CloudTrail is Dir, kept for callers that think of CloudTrail only.
+func CloudTrail(ctx context.Context, l *lake.Lake, roots []string, opt Options) (Stats, error) {
+	return Dir(ctx, l, roots, opt)
+}
+
+// Run ingests the objects src lists into l.
+func Run(ctx context.Context, l *lake.Lake, src source.Lister, opt Options) (Stats, error) {
 	start := time.Now()
 	if opt.Workers <= 0 {
 		opt.Workers = runtime.GOMAXPROCS(0)
@@ -113,11 +132,11 @@ func CloudTrailFrom(ctx context.Context, l *lake.Lake, src source.Lister, opt Op
 	if err != nil {
 		return Stats{}, err
 	}
-	done, err := l.Ingested(lake.TableCloudTrail)
+	done, err := l.Ingested("")
 	if err != nil {
 		return Stats{}, fmt.Errorf("read ingested sources: %w", err)
 	}
-	r := &run{opt: opt, log: log, lake: l}
+	r := &run{opt: opt, log: log, lake: l, touched: map[string]map[vigil.Partition]bool{}}
 	r.stats.Digests, r.stats.Ignored = f.digests, f.ignored
 	var todo []input
 	for _, in := range f.inputs {
@@ -157,11 +176,17 @@ func CloudTrailFrom(ctx context.Context, l *lake.Lake, src source.Lister, opt Op
 	if err != nil {
 		return r.stats, err
 	}
-	if opt.Compact && len(r.touched) > 0 {
-		n, err := lake.Compact(ctx, l, lake.TableCloudTrail, r.partitions())
-		r.stats.CompactedParts = n
-		if err != nil {
-			return r.stats, fmt.Errorf("compact: %w", err)
+	if opt.Compact {
+		for _, table := range []string{lake.TableCloudTrail, lake.TableFlowLogs} {
+			parts := r.partitions(table)
+			if len(parts) == 0 {
+				continue
+			}
+			n, err := lake.Compact(ctx, l, table, parts)
+			r.stats.CompactedParts += n
+			if err != nil {
+				return r.stats, fmt.Errorf("compact %s: %w", table, err)
+			}
 		}
 		r.stats.Duration = time.Since(start)
 	}
@@ -178,7 +203,7 @@ type run struct {
 
 	mu      sync.Mutex
 	stats   Stats
-	touched map[vigil.Partition]bool
+	touched map[string]map[vigil.Partition]bool // table -> partitions
 }
 
 func (r *run) addError(e InputError) {
@@ -189,9 +214,9 @@ func (r *run) addError(e InputError) {
 	}
 }
 
-func (r *run) partitions() []vigil.Partition {
-	out := make([]vigil.Partition, 0, len(r.touched))
-	for p := range r.touched {
+func (r *run) partitions(table string) []vigil.Partition {
+	out := make([]vigil.Partition, 0, len(r.touched[table]))
+	for p := range r.touched[table] {
 		out = append(out, p)
 	}
 	return out
@@ -200,23 +225,60 @@ func (r *run) partitions() []vigil.Partition {
 // batch is one worker's open transaction and what it will commit.
 type batch struct {
 	tx      *lake.Tx
-	w       *lake.CloudTrailWriter
+	ct      *lake.CloudTrailWriter // created on first use
+	fl      *lake.FlowWriter       // created on first use
 	inputs  []input
 	stats   Stats
 	errs    []InputError
-	touched map[vigil.Partition]bool
+	touched map[string]map[vigil.Partition]bool
 }
+
+func (b *batch) cloudTrail(opt lake.WriterOptions) *lake.CloudTrailWriter {
+	if b.ct == nil {
+		b.ct = lake.NewCloudTrailWriter(b.tx, opt)
+	}
+	return b.ct
+}
+
+func (b *batch) flows(opt lake.WriterOptions) *lake.FlowWriter {
+	if b.fl == nil {
+		b.fl = lake.NewFlowWriter(b.tx, opt)
+	}
+	return b.fl
+}
+
+func (b *batch) touch(table string, p vigil.Partition) {
+	if b.touched[table] == nil {
+		b.touched[table] = map[vigil.Partition]bool{}
+	}
+	b.touched[table][p] = true
+}
+
+// closeWriters finishes the batch's files.
+func (b *batch) closeWriters() error {
+	var errs []error
+	if b.ct != nil {
+		errs = append(errs, b.ct.Close())
+	}
+	if b.fl != nil {
+		errs = append(errs, b.fl.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// weight is how full the batch is, in CloudTrail events.
+func (b *batch) weight() int64 { return b.stats.Events + b.stats.FlowRecords/4 }
 
 func (r *run) begin() (*batch, error) {
 	tx, err := r.lake.Begin()
 	if err != nil {
 		return nil, err
 	}
-	return &batch{tx: tx, w: lake.NewCloudTrailWriter(tx, r.opt.Writer), touched: map[vigil.Partition]bool{}}, nil
+	return &batch{tx: tx, touched: map[string]map[vigil.Partition]bool{}}, nil
 }
 
 func (r *run) commit(b *batch) error {
-	if err := b.w.Close(); err != nil {
+	if err := b.closeWriters(); err != nil {
 		b.tx.Abort()
 		return err
 	}
@@ -225,27 +287,23 @@ func (r *run) commit(b *batch) error {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	s := &r.stats
-	s.Files += b.stats.Files
-	s.Failed += b.stats.Failed
-	s.Events += b.stats.Events
-	s.BadRecords += b.stats.BadRecords
-	s.Bytes += b.stats.Bytes
-	s.RawBytes += b.stats.RawBytes
+	r.stats.add(&b.stats)
 	for _, e := range b.errs {
 		r.addError(e)
 	}
-	if r.touched == nil {
-		r.touched = map[vigil.Partition]bool{}
-	}
-	for p := range b.touched {
-		r.touched[p] = true
+	for table, parts := range b.touched {
+		if r.touched[table] == nil {
+			r.touched[table] = map[vigil.Partition]bool{}
+		}
+		for p := range parts {
+			r.touched[table][p] = true
+		}
 	}
 	return nil
 }
 
 func (r *run) worker(ctx context.Context, work <-chan []input) error {
-	d := newDecoder()
+	d := newDecoder(r.opt.FlowFormat)
 	b, err := r.begin()
 	if err != nil {
 		return err
@@ -269,7 +327,7 @@ func (r *run) worker(ctx context.Context, work <-chan []input) error {
 				// drop the batch and redo its other inputs in a new one.
 				r.log.Warn("input failed after partial write; redoing its batch", vigil.LogKeyFile, in.obj.Name)
 				queue = append(slices.Clone(b.inputs), queue...)
-				b.w.Close()
+				b.closeWriters()
 				b.tx.Abort()
 				if b, err = r.begin(); err != nil {
 					return err
@@ -279,7 +337,7 @@ func (r *run) worker(ctx context.Context, work <-chan []input) error {
 			default:
 				return err
 			}
-			if b.stats.Events >= r.opt.CommitEvents {
+			if b.weight() >= r.opt.CommitEvents {
 				if err := r.commit(b); err != nil {
 					return err
 				}
@@ -295,9 +353,12 @@ func (r *run) worker(ctx context.Context, work <-chan []input) error {
 // errInput marks an input-level failure already recorded in the batch.
 var errInput = errors.New("input failed")
 
+// errWrite marks a failure of the lake, not of the input.
+var errWrite = errors.New("lake write failed")
+
 // file decodes one input into the batch. It returns errInput (recorded)
 // when the input is unreadable; dirty tells whether some of its rows had
-// already been handed to the writer.
+// already been handed to a writer.
 func (r *run) file(ctx context.Context, b *batch, d *decoder, in input) (dirty bool, err error) {
 	p := r.opt.Progress
 	fail := func(err error) (bool, error) {
@@ -308,28 +369,42 @@ func (r *run) file(ctx context.Context, b *batch, d *decoder, in input) (dirty b
 		b.errs = append(b.errs, InputError{File: in.obj.Name, Error: err.Error()})
 		p.Files.Add(1)
 		p.Bytes.Add(in.obj.Size)
-		return dirty, fmt.Errorf("%w: %w", errInput, err)
+		return false, fmt.Errorf("%w: %w", errInput, err)
 	}
-	fh, err := in.obj.Open(ctx)
+	rc, err := in.obj.Open(ctx)
 	if err != nil {
 		return fail(err)
 	}
-	defer fh.Close()
-	res, err := d.decode(fh, in, func(part vigil.Partition, events []vigil.Event) error {
-		dirty = true
-		b.touched[part] = true
-		return b.w.Write(part, in.key, events)
-	})
+	defer rc.Close()
+	sink := sink{
+		events: func(part vigil.Partition, events []vigil.Event) error {
+			dirty = true
+			b.touch(lake.TableCloudTrail, part)
+			return b.cloudTrail(r.opt.Writer).Write(part, in.key, events)
+		},
+		flows: func(part vigil.Partition, recs []vigil.FlowRecord) error {
+			dirty = true
+			b.touch(lake.TableFlowLogs, part)
+			return b.flows(r.opt.Writer).Write(part, in.key, recs)
+		},
+	}
+	res, err := d.decode(rc, in, sink)
 	if err != nil {
 		if errors.Is(err, errWrite) {
 			return dirty, err
 		}
 		return fail(err)
 	}
+	table := lake.TableCloudTrail
+	if res.flow {
+		table = lake.TableFlowLogs
+		b.stats.FlowRecords += res.records
+	} else {
+		b.stats.Events += res.records
+	}
 	b.inputs = append(b.inputs, in)
-	b.tx.AddSource(lake.Source{Table: lake.TableCloudTrail, Key: in.key, Size: in.obj.Size, Events: res.events})
+	b.tx.AddSource(lake.Source{Table: table, Key: in.key, Size: in.obj.Size, Events: res.records})
 	b.stats.Files++
-	b.stats.Events += res.events
 	b.stats.BadRecords += res.badCount
 	b.stats.Bytes += in.obj.Size
 	b.stats.RawBytes += res.raw
@@ -338,140 +413,6 @@ func (r *run) file(ctx context.Context, b *batch, d *decoder, in input) (dirty b
 	}
 	p.Files.Add(1)
 	p.Bytes.Add(in.obj.Size)
-	p.Events.Add(res.events)
+	p.Events.Add(res.records)
 	return dirty, nil
-}
-
-// errWrite marks a failure of the lake, not of the input.
-var errWrite = errors.New("lake write failed")
-
-// decoder turns one input into events, reusing its buffers across inputs.
-type decoder struct {
-	events []vigil.Event
-	br     *bufio.Reader
-	gz     *gzip.Reader
-}
-
-func newDecoder() *decoder {
-	return &decoder{br: bufio.NewReaderSize(nil, 256<<10)}
-}
-
-type decodeResult struct {
-	events   int64
-	raw      int64
-	bad      []string // the first record errors
-	badCount int64
-}
-
-func (res *decodeResult) badRecord(msg string) {
-	res.badCount++
-	if len(res.bad) < 5 {
-		res.bad = append(res.bad, msg)
-	}
-}
-
-// flushEvents bounds the events held for one input before they are handed
-// to the writer.
-const flushEvents = 50_000
-
-// decode reads every record of in. Events are handed to emit grouped by
-// partition, once the whole input has been read — or in chunks for very
-// large inputs, in which case a later input error leaves emitted rows
-// behind (the caller redoes its batch).
-func (d *decoder) decode(f io.Reader, in input, emit func(vigil.Partition, []vigil.Event) error) (decodeResult, error) {
-	var res decodeResult
-	d.br.Reset(f)
-	var src io.Reader = d.br
-	if head, _ := d.br.Peek(2); len(head) == 2 && head[0] == 0x1f && head[1] == 0x8b {
-		if d.gz == nil {
-			gz, err := gzip.NewReader(d.br)
-			if err != nil {
-				return res, fmt.Errorf("gzip: %w", err)
-			}
-			d.gz = gz
-		} else if err := d.gz.Reset(d.br); err != nil {
-			return res, fmt.Errorf("gzip: %w", err)
-		}
-		src = d.gz
-	}
-	cr := &countingReader{r: src}
-	rd := cloudtrail.NewReader(cr)
-	d.events = d.events[:0]
-	flush := func() error {
-		if err := d.emit(in, emit, &res); err != nil {
-			return fmt.Errorf("%w: %w", errWrite, err)
-		}
-		d.events = d.events[:0]
-		return nil
-	}
-	for {
-		if len(d.events) == cap(d.events) {
-			d.events = append(d.events, vigil.Event{})[:len(d.events)]
-		}
-		e := &d.events[:len(d.events)+1][len(d.events)]
-		err := rd.Next(e)
-		switch {
-		case err == nil:
-			d.events = d.events[:len(d.events)+1]
-			if len(d.events) >= flushEvents {
-				if err := flush(); err != nil {
-					return res, err
-				}
-			}
-			continue
-		case err == io.EOF, errors.Is(err, cloudtrail.ErrDigest):
-			res.raw = cr.n
-			return res, flush()
-		case errors.Is(err, vigil.ErrMalformedRecord):
-			res.badRecord(err.Error())
-			continue
-		default:
-			return res, err
-		}
-	}
-}
-
-// emit hands the buffered events to the writer, in runs of one partition.
-func (d *decoder) emit(in input, emit func(vigil.Partition, []vigil.Event) error, res *decodeResult) error {
-	ev := d.events
-	if in.part != (vigil.Partition{}) {
-		res.events += int64(len(ev))
-		return emit(in.part, ev)
-	}
-	kept := ev[:0]
-	for i := range ev {
-		if _, ok := cloudtrail.EventPartition(&ev[i]); ok {
-			kept = append(kept, ev[i])
-		} else {
-			res.badRecord(fmt.Sprintf("event %q: no recipientAccountId, awsRegion or valid eventTime to place it in a partition", ev[i].EventID))
-		}
-	}
-	for i := 0; i < len(kept); {
-		p, _ := cloudtrail.EventPartition(&kept[i])
-		j := i + 1
-		for j < len(kept) {
-			q, _ := cloudtrail.EventPartition(&kept[j])
-			if q != p {
-				break
-			}
-			j++
-		}
-		if err := emit(p, kept[i:j]); err != nil {
-			return err
-		}
-		res.events += int64(j - i)
-		i = j
-	}
-	return nil
-}
-
-type countingReader struct {
-	r io.Reader
-	n int64
-}
-
-func (c *countingReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n += int64(n)
-	return n, err
 }

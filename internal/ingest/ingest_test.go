@@ -120,13 +120,18 @@ func TestIngestIncremental(t *testing.T) {
 	writeCT(t, src, ctFile{org: "o-abcdefghij", account: "444455556666", region: "eu-west-1", day: "2020/10/24", n: 20, first: 60})
 	// A digest file and another service's logs are not CloudTrail records.
 	writeFile(t, filepath.Join(src, "AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2020/10/22/111122223333_CloudTrail-Digest_us-east-1_t_us-east-1_20201022T000000Z.json.gz"), gz(t, []byte(`{"awsAccountId":"111122223333","digestStartTime":"x","logFiles":[]}`)))
-	writeFile(t, filepath.Join(src, "AWSLogs/111122223333/vpcflowlogs/us-east-1/2020/10/22/x.log.gz"), gz(t, []byte("version account-id\n")))
+	// Flow logs in the same bucket go to their own table; Config's files are another service's.
+	writeFile(t, filepath.Join(src, "AWSLogs/111122223333/vpcflowlogs/us-east-1/2020/10/22/111122223333_vpcflowlogs_us-east-1_fl-1_20201022T0000Z_abc.log.gz"), gz(t, []byte(
+		"version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status\n"+
+			"2 111122223333 eni-1 10.0.0.1 203.0.113.9 443 49152 6 10 840 1603324800 1603324860 ACCEPT OK\n"+
+			"2 111122223333 eni-1 - - - - - - - 1603324800 1603324860 - NODATA\n")))
+	writeFile(t, filepath.Join(src, "AWSLogs/111122223333/Config/us-east-1/2020/10/22/ConfigSnapshot/x.json.gz"), gz(t, []byte("{}")))
 
 	s, err := ingestDir(t, lk, src)
 	if err != nil {
 		t.Fatalf("ingest: %v (%+v)", err, s)
 	}
-	if s.Files != 3 || s.Events != 80 || s.Digests != 1 || s.Ignored != 1 {
+	if s.Files != 4 || s.Events != 80 || s.FlowRecords != 2 || s.Digests != 1 || s.Ignored != 1 {
 		t.Errorf("first run stats = %+v", s)
 	}
 	if n, d := countEvents(t, lk); n != 80 || d != 80 {
@@ -139,7 +144,7 @@ func TestIngestIncremental(t *testing.T) {
 	}
 
 	s, err = ingestDir(t, lk, src)
-	if err != nil || s.Files != 0 || s.AlreadyDone != 3 || s.Events != 0 {
+	if err != nil || s.Files != 0 || s.AlreadyDone != 4 || s.Events != 0 {
 		t.Errorf("second run: %v %+v, want nothing new", err, s)
 	}
 	writeCT(t, src, ctFile{account: "111122223333", region: "us-east-1", day: "2020/10/23", n: 5, first: 100})
@@ -149,6 +154,18 @@ func TestIngestIncremental(t *testing.T) {
 	}
 	if n, d := countEvents(t, lk); n != 85 || d != 85 {
 		t.Errorf("events = %d (%d distinct), want 85", n, d)
+	}
+	eng, err := lake.OpenEngine(t.Context(), lk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer eng.Close()
+	res, err := eng.Query(t.Context(), `select count(*), count(srcaddr), sum(bytes), min(account), min(date), min(log_status) from auditing.flowlogs`, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(res.Rows[0]); got != "[2 1 840 111122223333 2020-10-22 NODATA]" {
+		t.Errorf("flowlogs = %s", got)
 	}
 }
 

@@ -2,6 +2,8 @@ package lake
 
 import (
 	"context"
+	"errors"
+	"io/fs"
 	"database/sql"
 	"fmt"
 	"os"
@@ -55,6 +57,9 @@ func Compact(ctx context.Context, l *Lake, table string, parts []vigil.Partition
 func compactPartition(ctx context.Context, db *sql.DB, l *Lake, table string, p vigil.Partition) (bool, error) {
 	dir := PartitionDir(table, p)
 	entries, err := os.ReadDir(filepath.Join(l.dir, dir))
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
 	if err != nil {
 		return false, err
 	}

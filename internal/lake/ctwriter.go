@@ -31,43 +31,108 @@ func (o WriterOptions) withDefaults() WriterOptions {
 	return o
 }
 
-// CloudTrailWriter writes events into a transaction, one Parquet file per
-// partition (more if the partition is evicted and reopened). It is used by
-// one goroutine.
-type CloudTrailWriter struct {
+// fileWriter keeps one Parquet file per partition open within a
+// transaction, closing the least recently used when too many are open (the
+// partition then gets another file, merged later by compaction). It is
+// used by one goroutine.
+type fileWriter[T any] struct {
 	tx    *Tx
+	table string
 	opt   WriterOptions
 	open  map[vigil.Partition]*list.Element
-	lru   *list.List // of *ctFile, most recent first
-	rows  []ctRow
-	arena rowArena
+	lru   *list.List // of *openFile[T], most recent first
 	// Rows counts rows written.
 	Rows int64
 }
 
-type ctFile struct {
+type openFile[T any] struct {
 	p vigil.Partition
 	f *os.File
-	w *parquet.GenericWriter[ctRow]
+	w *parquet.GenericWriter[T]
 }
 
 var zstdCodec = &zstd.Codec{Level: zstd.SpeedFastest}
 
+func newFileWriter[T any](tx *Tx, table string, opt WriterOptions) *fileWriter[T] {
+	return &fileWriter[T]{tx: tx, table: table, opt: opt.withDefaults(), open: map[vigil.Partition]*list.Element{}, lru: list.New()}
+}
+
+// write appends rows to partition p.
+func (w *fileWriter[T]) write(p vigil.Partition, rows []T) error {
+	of, err := w.file(p)
+	if err != nil {
+		return err
+	}
+	if _, err := of.w.Write(rows); err != nil {
+		return fmt.Errorf("write %s: %w", of.f.Name(), err)
+	}
+	w.Rows += int64(len(rows))
+	return nil
+}
+
+func (w *fileWriter[T]) file(p vigil.Partition) (*openFile[T], error) {
+	if e, ok := w.open[p]; ok {
+		w.lru.MoveToFront(e)
+		return e.Value.(*openFile[T]), nil
+	}
+	if w.lru.Len() >= w.opt.OpenFiles {
+		if err := w.closeFile(w.lru.Back()); err != nil {
+			return nil, err
+		}
+	}
+	f, err := w.tx.CreateFile(w.table, p)
+	if err != nil {
+		return nil, err
+	}
+	pw := parquet.NewGenericWriter[T](f,
+		parquet.Compression(zstdCodec),
+		parquet.MaxRowsPerRowGroup(w.opt.RowGroupRows),
+		parquet.PageBufferSize(256<<10),
+		parquet.CreatedBy("vigil", "0", ""),
+	)
+	of := &openFile[T]{p: p, f: f, w: pw}
+	w.open[p] = w.lru.PushFront(of)
+	return of, nil
+}
+
+func (w *fileWriter[T]) closeFile(e *list.Element) error {
+	of := e.Value.(*openFile[T])
+	w.lru.Remove(e)
+	delete(w.open, of.p)
+	if err := of.w.Close(); err != nil {
+		of.f.Close()
+		return fmt.Errorf("finish %s: %w", of.f.Name(), err)
+	}
+	return of.f.Close()
+}
+
+// Close finishes every open file; on error it still closes the others.
+// Call it before committing the transaction.
+func (w *fileWriter[T]) Close() error {
+	var first error
+	for w.lru.Len() > 0 {
+		if err := w.closeFile(w.lru.Front()); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+// CloudTrailWriter writes events into a transaction's cloudtrail table.
+type CloudTrailWriter struct {
+	*fileWriter[ctRow]
+	rows  []ctRow
+	arena rowArena
+}
+
 // NewCloudTrailWriter returns a writer adding files to tx.
 func NewCloudTrailWriter(tx *Tx, opt WriterOptions) *CloudTrailWriter {
-	return &CloudTrailWriter{tx: tx, opt: opt.withDefaults(), open: map[vigil.Partition]*list.Element{}, lru: list.New()}
+	return &CloudTrailWriter{fileWriter: newFileWriter[ctRow](tx, TableCloudTrail, opt)}
 }
 
 // Write appends events to partition p. source names the input, stored in
 // vigil_source.
 func (w *CloudTrailWriter) Write(p vigil.Partition, source string, events []vigil.Event) error {
-	if len(events) == 0 {
-		return nil
-	}
-	cf, err := w.file(p)
-	if err != nil {
-		return err
-	}
 	src := &source
 	const batch = 1024
 	for len(events) > 0 {
@@ -77,61 +142,12 @@ func (w *CloudTrailWriter) Write(p vigil.Partition, source string, events []vigi
 		for i := range events[:n] {
 			w.rows = append(w.rows, w.arena.newCTRow(&events[i], src))
 		}
-		if _, err := cf.w.Write(w.rows); err != nil {
-			return fmt.Errorf("write %s: %w", cf.f.Name(), err)
+		if err := w.write(p, w.rows); err != nil {
+			return err
 		}
-		w.Rows += int64(n)
 		events = events[n:]
 	}
 	clear(w.rows) // drop references to event strings
 	w.arena.reset()
-	return nil
-}
-
-func (w *CloudTrailWriter) file(p vigil.Partition) (*ctFile, error) {
-	if e, ok := w.open[p]; ok {
-		w.lru.MoveToFront(e)
-		return e.Value.(*ctFile), nil
-	}
-	if w.lru.Len() >= w.opt.OpenFiles {
-		old := w.lru.Back()
-		if err := w.closeFile(old); err != nil {
-			return nil, err
-		}
-	}
-	f, err := w.tx.CreateFile(TableCloudTrail, p)
-	if err != nil {
-		return nil, err
-	}
-	pw := parquet.NewGenericWriter[ctRow](f,
-		parquet.Compression(zstdCodec),
-		parquet.MaxRowsPerRowGroup(w.opt.RowGroupRows),
-		parquet.PageBufferSize(256<<10),
-		parquet.CreatedBy("vigil", "0", ""),
-	)
-	cf := &ctFile{p: p, f: f, w: pw}
-	w.open[p] = w.lru.PushFront(cf)
-	return cf, nil
-}
-
-func (w *CloudTrailWriter) closeFile(e *list.Element) error {
-	cf := e.Value.(*ctFile)
-	w.lru.Remove(e)
-	delete(w.open, cf.p)
-	if err := cf.w.Close(); err != nil {
-		cf.f.Close()
-		return fmt.Errorf("finish %s: %w", cf.f.Name(), err)
-	}
-	return cf.f.Close()
-}
-
-// Close finishes every open file. Call it before committing the
-// transaction.
-func (w *CloudTrailWriter) Close() error {
-	for w.lru.Len() > 0 {
-		if err := w.closeFile(w.lru.Front()); err != nil {
-			return err
-		}
-	}
 	return nil
 }

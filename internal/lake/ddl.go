@@ -28,6 +28,7 @@ type ddlTable struct {
 
 var ddlTables = []ddlTable{
 	{name: TableCloudTrail, schema: parquet.SchemaOf(new(ctRow))},
+	{name: TableFlowLogs, schema: parquet.SchemaOf(new(flowRow))},
 }
 
 var ddlPartitions = []string{"account", "region", "date"}

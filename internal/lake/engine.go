@@ -39,6 +39,7 @@ type tableDef struct {
 
 var tables = []tableDef{
 	{name: TableCloudTrail, empty: emptyParquet[ctRow]},
+	{name: TableFlowLogs, empty: emptyParquet[flowRow]},
 }
 
 // OpenEngine opens a query engine over the lake at dir. The lake need not

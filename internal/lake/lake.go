@@ -165,8 +165,8 @@ type Source struct {
 	Events int64  `json:"events"`
 }
 
-// Ingested returns the inputs already ingested into table, by key, with
-// their sizes.
+// Ingested returns the inputs already ingested into table ("" for every
+// table), by key, with their sizes.
 func (l *Lake) Ingested(table string) (map[string]int64, error) {
 	f, err := os.Open(l.sourcesPath())
 	if errors.Is(err, fs.ErrNotExist) {
@@ -181,7 +181,7 @@ func (l *Lake) Ingested(table string) (map[string]int64, error) {
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	for sc.Scan() {
 		s, ok := parseSourceLine(sc.Text())
-		if ok && s.Table == table {
+		if ok && (table == "" || s.Table == table) {
 			out[s.Key] = s.Size
 		}
 	}

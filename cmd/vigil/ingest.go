@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"strings"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -14,6 +16,7 @@ import (
 	"github.com/vigil-sec/vigil/internal/flowlogs"
 	"github.com/vigil-sec/vigil/internal/ingest"
 	"github.com/vigil-sec/vigil/internal/lake"
+	"github.com/vigil-sec/vigil/internal/source"
 	"github.com/vigil-sec/vigil/internal/vigil"
 )
 
@@ -30,6 +33,8 @@ type ingestOptions struct {
 	noCompact bool
 	progress  bool
 	flowFmt   string
+	watch     bool
+	interval  time.Duration
 }
 
 func newIngestCmd(a *app) *cobra.Command {
@@ -66,6 +71,8 @@ inputs or records could not be ingested (listed in the summary).`,
 	f.BoolVar(&o.json, "json", false, "print the summary as JSON")
 	f.BoolVar(&o.noCompact, "no-compact", false, "do not merge small files of the partitions touched")
 	f.BoolVar(&o.progress, "progress", true, "show a progress bar when stderr is a terminal")
+	f.BoolVar(&o.watch, "watch", false, "keep polling the sources and ingest new inputs as they appear (stop with Ctrl-C)")
+	f.DurationVar(&o.interval, "interval", time.Minute, "with --watch, the time between polls")
 	f.StringVar(&o.flowFmt, "flow-format", "", "flow-log format of inputs without a header, e.g. '${version} ${account-id} ...' (default: AWS's version 2 format)")
 	return cmd
 }
@@ -84,6 +91,19 @@ func runIngest(ctx context.Context, a *app, o ingestOptions, paths []string) err
 		return err
 	}
 	defer l.Close()
+	src, err := sources(paths, l)
+	if err != nil {
+		return err
+	}
+	opts := ingest.Options{
+		Workers:    o.workers,
+		Compact:    !o.noCompact,
+		Log:        a.log,
+		FlowFormat: flowFormat,
+	}
+	if o.watch {
+		return watch(ctx, a, l, src, opts, o)
+	}
 	prog := &ingest.Progress{}
 	stop := func() {}
 	if o.progress && !o.json && isTerminal(a.stderr) {
@@ -176,4 +196,62 @@ func showProgress(w io.Writer, p *ingest.Progress) func() {
 		}
 	}()
 	return func() { close(done); <-finished }
+}
+
+// sources turns command-line arguments into one lister.
+func sources(args []string, l *lake.Lake) (source.Lister, error) {
+	var m source.Multi
+	var local []string
+	for _, a := range args {
+		switch {
+		case strings.Contains(a, "://"):
+			return nil, usagef("%s: unsupported source (want a local path)", a)
+		default:
+			local = append(local, a)
+		}
+	}
+	if len(local) > 0 {
+		for _, p := range local {
+			if _, err := os.Stat(p); err != nil {
+				return nil, usageError{err}
+			}
+		}
+		m = append(m, source.Local{Roots: local, Skip: []string{l.Dir()}})
+	}
+	return m, nil
+}
+
+// watch ingests new inputs every interval until ctx ends (SIGINT,
+// SIGTERM). Interrupting a run mid-way discards its uncommitted batch,
+// which the next run ingests again: nothing is lost or duplicated.
+func watch(ctx context.Context, a *app, l *lake.Lake, src source.Lister, opts ingest.Options, o ingestOptions) error {
+	known, err := ingest.LoadKnown(l)
+	if err != nil {
+		return err
+	}
+	opts.Known = known
+	fmt.Fprintf(a.stderr, "watching every %s; %d inputs already ingested; Ctrl-C to stop\n", o.interval, known.Len())
+	for {
+		stats, err := ingest.Run(ctx, l, src, opts)
+		if ctx.Err() != nil {
+			fmt.Fprintln(a.stderr, "stopped: committed work is kept; an interrupted batch will be ingested on the next run")
+			return nil
+		}
+		if err != nil && !errors.Is(err, ingest.ErrSomeInputsFailed) {
+			return err
+		}
+		now := time.Now().UTC().Format(time.RFC3339)
+		if o.json {
+			json.NewEncoder(a.stdout).Encode(stats)
+		} else {
+			fmt.Fprintf(a.stdout, "%s  ", now)
+			printIngestSummary(a.stdout, stats)
+		}
+		select {
+		case <-ctx.Done():
+			fmt.Fprintln(a.stderr, "stopped")
+			return nil
+		case <-time.After(o.interval):
+		}
+	}
 }

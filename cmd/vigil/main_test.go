@@ -2,10 +2,12 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -109,5 +111,55 @@ func TestIngestPartialFailureExitCode(t *testing.T) {
 	var s map[string]any
 	if err := json.Unmarshal([]byte(out), &s); err != nil || code != exitPartial || s["failed"] != 1.0 || s["already_ingested"] != 1.0 {
 		t.Errorf("--json: exit %d, %v, %s", code, err, out)
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for one writer and one reader.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func TestIngestWatch(t *testing.T) {
+	src, lk := t.TempDir(), t.TempDir()
+	rec := func(id string) string {
+		return `{"Records":[{"eventVersion":"1.08","eventTime":"2020-10-23T10:00:00Z","eventSource":"s3.amazonaws.com","eventName":"ListBuckets","awsRegion":"us-east-1","eventID":"` + id + `","recipientAccountId":"111122223333"}]}`
+	}
+	os.WriteFile(filepath.Join(src, "a.json"), []byte(rec("a")), 0o644)
+	ctx, cancel := context.WithCancel(t.Context())
+	var out, errOut syncBuffer
+	done := make(chan int)
+	go func() { done <- run(ctx, []string{"ingest", "--lake", lk, "--watch", "--interval", "50ms", src}, &out, &errOut) }()
+	waitFor := func(what string, cond func() bool) {
+		t.Helper()
+		for deadline := time.Now().Add(20 * time.Second); !cond(); time.Sleep(20 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				cancel()
+				t.Fatalf("timed out waiting for %s; output:\n%s\n%s", what, out.String(), errOut.String())
+			}
+		}
+	}
+	waitFor("first file", func() bool { return strings.Contains(out.String(), "ingested 1 files, 1 events") })
+	os.WriteFile(filepath.Join(src, "b.json"), []byte(rec("b")), 0o644)
+	waitFor("second file", func() bool { return strings.Count(out.String(), "ingested 1 files, 1 events") == 2 })
+	cancel()
+	if code := <-done; code != 0 {
+		t.Fatalf("watch exit %d: %s", code, errOut.String())
+	}
+	code, got, _ := runVigil(t, "query", "--lake", lk, "--format", "csv", "select count(*) as n, count(distinct eventid) as d from auditing.cloudtrail")
+	if code != 0 || got != "n,d\n2,2\n" {
+		t.Errorf("after watch: exit %d, %q", code, got)
 	}
 }

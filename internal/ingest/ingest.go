@@ -36,6 +36,47 @@ type Options struct {
 	Log        *slog.Logger
 	// Progress, if set, is updated as the run goes.
 	Progress *Progress
+	// Known, if set, holds the inputs already ingested (key -> size), so
+	// that repeated runs (--watch) need not re-read the lake's record; Run
+	// adds what it ingests. Nil: read from the lake.
+	Known *Known
+}
+
+// Known is the set of ingested inputs, shared by successive runs.
+type Known struct {
+	mu   sync.Mutex
+	keys map[string]int64
+}
+
+// LoadKnown reads the inputs already ingested into l.
+func LoadKnown(l *lake.Lake) (*Known, error) {
+	keys, err := l.Ingested("")
+	if err != nil {
+		return nil, fmt.Errorf("read ingested sources: %w", err)
+	}
+	return &Known{keys: keys}, nil
+}
+
+func (k *Known) get(key string) (int64, bool) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	size, ok := k.keys[key]
+	return size, ok
+}
+
+func (k *Known) add(inputs []input) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	for _, in := range inputs {
+		k.keys[in.key] = in.obj.Size
+	}
+}
+
+// Len returns the number of inputs known.
+func (k *Known) Len() int {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return len(k.keys)
 }
 
 // Progress is read concurrently by a display while a run goes on.
@@ -132,15 +173,16 @@ func Run(ctx context.Context, l *lake.Lake, src source.Lister, opt Options) (Sta
 	if err != nil {
 		return Stats{}, err
 	}
-	done, err := l.Ingested("")
-	if err != nil {
-		return Stats{}, fmt.Errorf("read ingested sources: %w", err)
+	if opt.Known == nil {
+		if opt.Known, err = LoadKnown(l); err != nil {
+			return Stats{}, err
+		}
 	}
 	r := &run{opt: opt, log: log, lake: l, touched: map[string]map[vigil.Partition]bool{}}
 	r.stats.Digests, r.stats.Ignored = f.digests, f.ignored
 	var todo []input
 	for _, in := range f.inputs {
-		size, ok := done[in.key]
+		size, ok := opt.Known.get(in.key)
 		switch {
 		case !ok:
 			todo = append(todo, in)
@@ -285,6 +327,7 @@ func (r *run) commit(b *batch) error {
 	if err := b.tx.Commit(); err != nil {
 		return err
 	}
+	r.opt.Known.add(b.inputs)
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.stats.add(&b.stats)

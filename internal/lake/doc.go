@@ -1,6 +1,7 @@
 // Package lake stores Vigil's tables as Hive-partitioned Parquet under one
 // directory and queries them with embedded DuckDB. It is the only package
-// that imports DuckDB or parquet-go.
+// that imports DuckDB and the only one that writes Parquet (flowlogs reads
+// flow logs AWS delivers as Parquet).
 //
 // Layout:
 //

@@ -85,3 +85,16 @@ func (l Local) List(ctx context.Context, fn func(Object) error) error {
 func openFile(path string) func(context.Context) (io.ReadCloser, error) {
 	return func(context.Context) (io.ReadCloser, error) { return os.Open(path) }
 }
+
+// Multi lists several sources one after the other.
+type Multi []Lister
+
+// List implements Lister.
+func (m Multi) List(ctx context.Context, fn func(Object) error) error {
+	for _, l := range m {
+		if err := l.List(ctx, fn); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -141,7 +141,9 @@ func TestIngestWatch(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	var out, errOut syncBuffer
 	done := make(chan int)
-	go func() { done <- run(ctx, []string{"ingest", "--lake", lk, "--watch", "--interval", "50ms", src}, &out, &errOut) }()
+	go func() {
+		done <- run(ctx, []string{"ingest", "--lake", lk, "--watch", "--interval", "50ms", src}, &out, &errOut)
+	}()
 	waitFor := func(what string, cond func() bool) {
 		t.Helper()
 		for deadline := time.Now().Add(20 * time.Second); !cond(); time.Sleep(20 * time.Millisecond) {

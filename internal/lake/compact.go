@@ -2,10 +2,10 @@ package lake
 
 import (
 	"context"
-	"errors"
-	"io/fs"
 	"database/sql"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"

@@ -218,7 +218,7 @@ func Run(ctx context.Context, l *lake.Lake, src source.Lister, opt Options) (Sta
 	if err != nil {
 		return r.stats, err
 	}
-	if opt.Compact {
+	if opt.Compact && !l.Remote() { // a remote lake gets one file per partition and commit
 		for _, table := range []string{lake.TableCloudTrail, lake.TableFlowLogs} {
 			parts := r.partitions(table)
 			if len(parts) == 0 {
@@ -319,12 +319,12 @@ func (r *run) begin() (*batch, error) {
 	return &batch{tx: tx, touched: map[string]map[vigil.Partition]bool{}}, nil
 }
 
-func (r *run) commit(b *batch) error {
+func (r *run) commit(ctx context.Context, b *batch) error {
 	if err := b.closeWriters(); err != nil {
 		b.tx.Abort()
 		return err
 	}
-	if err := b.tx.Commit(); err != nil {
+	if err := b.tx.CommitContext(ctx); err != nil {
 		return err
 	}
 	r.opt.Known.add(b.inputs)
@@ -381,7 +381,7 @@ func (r *run) worker(ctx context.Context, work <-chan []input) error {
 				return err
 			}
 			if b.weight() >= r.opt.CommitEvents {
-				if err := r.commit(b); err != nil {
+				if err := r.commit(ctx, b); err != nil {
 					return err
 				}
 				if b, err = r.begin(); err != nil {
@@ -390,7 +390,7 @@ func (r *run) worker(ctx context.Context, work <-chan []input) error {
 			}
 		}
 	}
-	return r.commit(b)
+	return r.commit(ctx, b)
 }
 
 // errInput marks an input-level failure already recorded in the batch.

@@ -3,6 +3,7 @@ package lake
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -36,7 +37,15 @@ type Lake struct {
 	mu      sync.Mutex // guards sources.log appends and seq
 	seq     int
 	sources *os.File
+
+	// remote is set when the tables live in an object store; dir then only
+	// holds staging.
+	remote *remote
 }
+
+// Remote reports whether the lake's tables live in an object store (then
+// queries need a local copy, and compaction is not done in place).
+func (l *Lake) Remote() bool { return l.remote != nil }
 
 // Open opens (creating if needed) the lake at dir for writing. It takes an
 // exclusive lock, so a second writer fails fast, and recovers from an
@@ -80,6 +89,9 @@ func (l *Lake) Dir() string { return l.dir }
 // Close releases the lake.
 func (l *Lake) Close() error {
 	var errs []error
+	if l.remote != nil {
+		errs = append(errs, l.remote.release(context.Background()), os.RemoveAll(l.dir))
+	}
 	if l.sources != nil {
 		errs = append(errs, l.sources.Close())
 	}
@@ -168,6 +180,9 @@ type Source struct {
 // Ingested returns the inputs already ingested into table ("" for every
 // table), by key, with their sizes.
 func (l *Lake) Ingested(table string) (map[string]int64, error) {
+	if l.remote != nil {
+		return l.remote.ingested(context.Background(), table)
+	}
 	f, err := os.Open(l.sourcesPath())
 	if errors.Is(err, fs.ErrNotExist) {
 		return map[string]int64{}, nil

@@ -1,6 +1,7 @@
 package lake
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -71,12 +72,21 @@ func (tx *Tx) Empty() bool {
 }
 
 // Commit makes the transaction durable and visible. Files must be closed.
-func (tx *Tx) Commit() error {
+func (tx *Tx) Commit() error { return tx.CommitContext(context.Background()) }
+
+// CommitContext is Commit with a context for remote lakes' uploads.
+func (tx *Tx) CommitContext(ctx context.Context) error {
 	if tx.done {
 		return errors.New("BUG: transaction already finished")
 	}
 	tx.done = true
 	if tx.Empty() {
+		return os.RemoveAll(tx.staging)
+	}
+	if r := tx.l.remote; r != nil {
+		if err := r.commit(ctx, &tx.rec, tx.staging); err != nil {
+			return err
+		}
 		return os.RemoveAll(tx.staging)
 	}
 	if err := tx.persist(); err != nil {

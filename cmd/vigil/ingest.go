@@ -35,6 +35,7 @@ type ingestOptions struct {
 	flowFmt   string
 	watch     bool
 	interval  time.Duration
+	aws       awsFlags
 }
 
 func newIngestCmd(a *app) *cobra.Command {
@@ -66,7 +67,8 @@ inputs or records could not be ingested (listed in the summary).`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.lake, "lake", "", "lake directory (created if missing)")
+	f.StringVar(&o.lake, "lake", "", "lake directory (created if missing), or s3://bucket/prefix to write the tables to S3 for Athena/Trino")
+	o.aws.register(f)
 	f.IntVar(&o.workers, "workers", 0, "parallel decoders (default: number of CPUs)")
 	f.BoolVar(&o.json, "json", false, "print the summary as JSON")
 	f.BoolVar(&o.noCompact, "no-compact", false, "do not merge small files of the partitions touched")
@@ -86,7 +88,7 @@ func runIngest(ctx context.Context, a *app, o ingestOptions, paths []string) err
 		}
 		flowFormat = f
 	}
-	l, err := lake.Open(o.lake, a.log)
+	l, err := openLake(ctx, o.lake, &o.aws, a.log)
 	if err != nil {
 		return err
 	}

@@ -18,28 +18,6 @@ import (
 	"github.com/vigil-sec/vigil/internal/vigil"
 )
 
-// ObjectStore is the little of an object store (S3) a remote lake needs.
-// Keys are relative to the lake's prefix. Implementations live with their
-// SDK (awsapi.S3Store).
-type ObjectStore interface {
-	// Put writes an object atomically. With ifAbsent, it fails with an
-	// error wrapping ErrExists when the key exists (a conditional write).
-	Put(ctx context.Context, key string, body io.ReadSeeker, ifAbsent bool) error
-	// Get returns an object's content; a missing key wraps vigil.ErrNotFound.
-	Get(ctx context.Context, key string) (io.ReadCloser, error)
-	// Copy copies an object within the store.
-	Copy(ctx context.Context, from, to string) error
-	// Delete removes an object; a missing key is not an error.
-	Delete(ctx context.Context, key string) error
-	// List calls fn for every key under prefix, in key order.
-	List(ctx context.Context, prefix string, fn func(key string, size int64) error) error
-	// String names the store for messages: s3://bucket/prefix.
-	String() string
-}
-
-// ErrExists is returned by ObjectStore.Put with ifAbsent when the key exists.
-var ErrExists = errors.New("object exists")
-
 // staleLock is how old a remote lake's lock must be before another writer
 // may take it over (a writer that crashed never released it).
 const staleLock = 6 * time.Hour
@@ -53,7 +31,7 @@ const staleLock = 6 * time.Hour
 // Opening the lake replays committed journals and deletes uncommitted
 // staging, exactly as a local lake does: the same exactly-once guarantee.
 type remote struct {
-	store ObjectStore
+	store vigil.ObjectStore
 	lock  string
 }
 
@@ -61,7 +39,7 @@ type remote struct {
 // Athena or Trino query with the DDL of `vigil lake ddl`). Local files are
 // staged in a temporary folder. Only one writer may hold the lake: the
 // lock is an object created with a conditional write.
-func OpenRemote(ctx context.Context, store ObjectStore, log *slog.Logger) (*Lake, error) {
+func OpenRemote(ctx context.Context, store vigil.ObjectStore, log *slog.Logger) (*Lake, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
@@ -92,7 +70,7 @@ const lockKey = metaDir + "/lock"
 
 func (r *remote) acquire(ctx context.Context) error {
 	err := r.store.Put(ctx, lockKey, strings.NewReader(r.lock), true)
-	if !errors.Is(err, ErrExists) {
+	if !errors.Is(err, vigil.ErrExists) {
 		return err
 	}
 	rc, gerr := r.store.Get(ctx, lockKey)

@@ -39,7 +39,7 @@ func (m *memStore) Put(_ context.Context, key string, body io.ReadSeeker, ifAbse
 		return err
 	}
 	if _, ok := m.objects[key]; ok && ifAbsent {
-		return fmt.Errorf("put %s: %w", key, ErrExists)
+		return fmt.Errorf("put %s: %w", key, vigil.ErrExists)
 	}
 	b, err := io.ReadAll(body)
 	if err != nil {

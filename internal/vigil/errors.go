@@ -11,4 +11,6 @@ var (
 	ErrMalformedInput = errors.New("malformed input")
 	// ErrNotFound marks a missing object, saved query or resource.
 	ErrNotFound = errors.New("not found")
+	// ErrExists is returned by ObjectStore.Put with ifAbsent when the key exists.
+	ErrExists = errors.New("object exists")
 )

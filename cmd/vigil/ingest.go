@@ -13,6 +13,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
+	"github.com/vigil-sec/vigil/internal/awsapi"
 	"github.com/vigil-sec/vigil/internal/flowlogs"
 	"github.com/vigil-sec/vigil/internal/ingest"
 	"github.com/vigil-sec/vigil/internal/lake"
@@ -36,6 +37,12 @@ type ingestOptions struct {
 	watch     bool
 	interval  time.Duration
 	aws       awsFlags
+	accounts  []string
+	regions   []string
+	since     string
+	until     string
+	downloads int
+	sqsURL    string
 }
 
 func newIngestCmd(a *app) *cobra.Command {
@@ -69,6 +76,12 @@ inputs or records could not be ingested (listed in the summary).`,
 	f := cmd.Flags()
 	f.StringVar(&o.lake, "lake", "", "lake directory (created if missing), or s3://bucket/prefix to write the tables to S3 for Athena/Trino")
 	o.aws.register(f)
+	f.StringSliceVar(&o.accounts, "accounts", nil, "S3 sources: only these account ids")
+	f.StringSliceVar(&o.regions, "regions", nil, "S3 sources: only these regions")
+	f.StringVar(&o.since, "since", "", "S3 and CloudWatch Logs sources: from this UTC day (YYYY-MM-DD)")
+	f.StringVar(&o.until, "until", "", "S3 and CloudWatch Logs sources: up to this UTC day, included")
+	f.IntVar(&o.downloads, "parallel-downloads", 16, "S3 sources: prefixes listed and objects fetched at once")
+	f.StringVar(&o.sqsURL, "sqs-queue-url", "", "with --watch: also ingest the objects announced by S3 event notifications on this SQS queue")
 	f.IntVar(&o.workers, "workers", 0, "parallel decoders (default: number of CPUs)")
 	f.BoolVar(&o.json, "json", false, "print the summary as JSON")
 	f.BoolVar(&o.noCompact, "no-compact", false, "do not merge small files of the partitions touched")
@@ -93,11 +106,17 @@ func runIngest(ctx context.Context, a *app, o ingestOptions, paths []string) err
 		return err
 	}
 	defer l.Close()
-	src, err := sources(paths, l)
+	known, err := ingest.LoadKnown(l)
+	if err != nil {
+		return err
+	}
+	src, err := sources(ctx, paths, l, &o, known)
 	if err != nil {
 		return err
 	}
 	opts := ingest.Options{
+		Known:      known,
+		Prefetch:   prefetch(paths, o.downloads),
 		Workers:    o.workers,
 		Compact:    !o.noCompact,
 		Log:        a.log,
@@ -111,13 +130,8 @@ func runIngest(ctx context.Context, a *app, o ingestOptions, paths []string) err
 	if o.progress && !o.json && isTerminal(a.stderr) {
 		stop = showProgress(a.stderr, prog)
 	}
-	stats, err := ingest.Dir(ctx, l, paths, ingest.Options{
-		Workers:    o.workers,
-		Compact:    !o.noCompact,
-		Log:        a.log,
-		Progress:   prog,
-		FlowFormat: flowFormat,
-	})
+	opts.Progress = prog
+	stats, err := ingest.Run(ctx, l, src, opts)
 	stop()
 	partial := errors.Is(err, ingest.ErrSomeInputsFailed)
 	if err != nil && !partial {
@@ -200,39 +214,93 @@ func showProgress(w io.Writer, p *ingest.Progress) func() {
 	return func() { close(done); <-finished }
 }
 
-// sources turns command-line arguments into one lister.
-func sources(args []string, l *lake.Lake) (source.Lister, error) {
+// sources turns command-line arguments into one lister: local paths,
+// s3://bucket/prefix and cwlogs://<log group>.
+func sources(ctx context.Context, args []string, l *lake.Lake, o *ingestOptions, known *ingest.Known) (source.Lister, error) {
 	var m source.Multi
 	var local []string
+	since, until, err := o.window()
+	if err != nil {
+		return nil, err
+	}
 	for _, a := range args {
 		switch {
+		case strings.HasPrefix(a, "s3://"):
+			bucket, prefix, err := source.ParseS3URL(a)
+			if err != nil {
+				return nil, usageError{err}
+			}
+			cfg, err := o.aws.config(ctx)
+			if err != nil {
+				return nil, err
+			}
+			m = append(m, &source.S3{
+				Client: awsapi.S3Client(cfg, o.aws.opts), Bucket: bucket, Prefix: prefix,
+				Accounts: o.accounts, Regions: o.regions, Since: since, Until: until,
+				Services:    []string{"CloudTrail", "CloudTrail-Insight", "vpcflowlogs"},
+				StartAfter:  known.S3StartAfter,
+				Concurrency: o.downloads,
+			})
+		case strings.HasPrefix(a, "cwlogs://"):
+			group, err := source.ParseCWLogsURL(a)
+			if err != nil {
+				return nil, usageError{err}
+			}
+			cfg, err := o.aws.config(ctx)
+			if err != nil {
+				return nil, err
+			}
+			m = append(m, &source.CloudWatchLogs{
+				Client: awsapi.CloudWatchLogsClient(cfg, o.aws.opts), Group: group,
+				Since: since, Until: until, StartAfter: known.CWLStartAfter(group),
+			})
 		case strings.Contains(a, "://"):
-			return nil, usagef("%s: unsupported source (want a local path)", a)
+			return nil, usagef("%s: unsupported source (want a path, s3://bucket/prefix or cwlogs://group)", a)
 		default:
+			if _, err := os.Stat(a); err != nil {
+				return nil, usageError{err}
+			}
 			local = append(local, a)
 		}
 	}
 	if len(local) > 0 {
-		for _, p := range local {
-			if _, err := os.Stat(p); err != nil {
-				return nil, usageError{err}
-			}
+		skip := []string{}
+		if !l.Remote() {
+			skip = append(skip, l.Dir())
 		}
-		m = append(m, source.Local{Roots: local, Skip: []string{l.Dir()}})
+		m = append(m, source.Local{Roots: local, Skip: skip})
 	}
 	return m, nil
+}
+
+// window parses --since and --until (YYYY-MM-DD, UTC).
+func (o *ingestOptions) window() (since, until time.Time, err error) {
+	for _, f := range []struct {
+		s string
+		t *time.Time
+	}{{o.since, &since}, {o.until, &until}} {
+		if f.s == "" {
+			continue
+		}
+		if *f.t, err = time.Parse(time.DateOnly, f.s); err != nil {
+			return since, until, usagef("%q: want YYYY-MM-DD", f.s)
+		}
+	}
+	if !until.IsZero() {
+		until = until.Add(24*time.Hour - time.Nanosecond) // the whole day
+	}
+	return since, until, nil
 }
 
 // watch ingests new inputs every interval until ctx ends (SIGINT,
 // SIGTERM). Interrupting a run mid-way discards its uncommitted batch,
 // which the next run ingests again: nothing is lost or duplicated.
 func watch(ctx context.Context, a *app, l *lake.Lake, src source.Lister, opts ingest.Options, o ingestOptions) error {
-	known, err := ingest.LoadKnown(l)
-	if err != nil {
-		return err
-	}
-	opts.Known = known
+	known := opts.Known
 	fmt.Fprintf(a.stderr, "watching every %s; %d inputs already ingested; Ctrl-C to stop\n", o.interval, known.Len())
+	if o.sqsURL != "" {
+		return watchSQS(ctx, a, l, opts, o)
+	}
 	for {
 		stats, err := ingest.Run(ctx, l, src, opts)
 		if ctx.Err() != nil {
@@ -256,4 +324,41 @@ func watch(ctx context.Context, a *app, l *lake.Lake, src source.Lister, opts in
 		case <-time.After(o.interval):
 		}
 	}
+}
+
+// prefetch is how many objects to fetch ahead of the decoders: remote
+// sources are network-bound, local files are not.
+func prefetch(args []string, downloads int) int {
+	for _, a := range args {
+		if strings.Contains(a, "://") {
+			return downloads
+		}
+	}
+	return 0
+}
+
+// watchSQS ingests the objects S3 event notifications announce on an SQS
+// queue, deleting each batch's messages only once it is committed.
+func watchSQS(ctx context.Context, a *app, l *lake.Lake, opts ingest.Options, o ingestOptions) error {
+	cfg, err := o.aws.config(ctx)
+	if err != nil {
+		return err
+	}
+	q := &source.SQSNotifications{Client: awsapi.SQSClient(cfg, o.aws.opts), QueueURL: o.sqsURL, S3: awsapi.S3Client(cfg, o.aws.opts), Log: a.log}
+	for ctx.Err() == nil {
+		err := q.Poll(ctx, 20*time.Second, func(objs []source.Object) error {
+			stats, err := ingest.Run(ctx, l, source.Static(objs), opts)
+			if err != nil && !errors.Is(err, ingest.ErrSomeInputsFailed) {
+				return err
+			}
+			fmt.Fprintf(a.stdout, "%s  ", time.Now().UTC().Format(time.RFC3339))
+			printIngestSummary(a.stdout, stats)
+			return nil
+		})
+		if err != nil && ctx.Err() == nil {
+			return err
+		}
+	}
+	fmt.Fprintln(a.stderr, "stopped")
+	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -36,6 +37,10 @@ type Options struct {
 	Log        *slog.Logger
 	// Progress, if set, is updated as the run goes.
 	Progress *Progress
+	// Prefetch, if positive, fetches that many objects at once ahead of
+	// the decoders (for remote sources, where the network, not decoding,
+	// is the bottleneck).
+	Prefetch int
 	// Known, if set, holds the inputs already ingested (key -> size), so
 	// that repeated runs (--watch) need not re-read the lake's record; Run
 	// adds what it ingests. Nil: read from the lake.
@@ -44,8 +49,9 @@ type Options struct {
 
 // Known is the set of ingested inputs, shared by successive runs.
 type Known struct {
-	mu   sync.Mutex
-	keys map[string]int64
+	mu       sync.Mutex
+	keys     map[string]int64
+	maxUnder map[string]string // region-level prefix -> greatest key, built on demand
 }
 
 // LoadKnown reads the inputs already ingested into l.
@@ -69,6 +75,9 @@ func (k *Known) add(inputs []input) {
 	defer k.mu.Unlock()
 	for _, in := range inputs {
 		k.keys[in.key] = in.obj.Size
+		if d, ok := regionPrefix(in.key); ok && k.maxUnder != nil && in.key > k.maxUnder[d] {
+			k.maxUnder[d] = in.key
+		}
 	}
 }
 
@@ -195,6 +204,11 @@ func Run(ctx context.Context, l *lake.Lake, src source.Lister, opt Options) (Sta
 		}
 	}
 	opt.Progress.TotalFiles.Store(int64(len(todo)))
+	runCtx, stopPrefetch := context.WithCancel(ctx)
+	defer stopPrefetch()
+	if opt.Prefetch > 0 {
+		prefetch(runCtx, todo, opt.Prefetch)
+	}
 	log.Info("inputs found", "new", len(todo), "already_ingested", r.stats.AlreadyDone, "digests", f.digests, "ignored", f.ignored)
 
 	work := make(chan []input)
@@ -458,4 +472,72 @@ func (r *run) file(ctx context.Context, b *batch, d *decoder, in input) (dirty b
 	p.Bytes.Add(in.obj.Size)
 	p.Events.Add(res.records)
 	return dirty, nil
+}
+
+// S3StartAfter returns, for an S3 source listing the account, service and
+// region prefix (a full key prefix such as "logs/AWSLogs/111122223333/
+// CloudTrail/us-east-1/"), the greatest key already ingested under it, so
+// that the listing resumes there instead of listing the whole bucket.
+func (k *Known) S3StartAfter(prefix string) string {
+	i := strings.Index(prefix, "AWSLogs/")
+	if i < 0 {
+		return ""
+	}
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.maxUnder == nil {
+		k.maxUnder = map[string]string{}
+		for key := range k.keys {
+			if d, ok := regionPrefix(key); ok && key > k.maxUnder[d] {
+				k.maxUnder[d] = key
+			}
+		}
+	}
+	if m := k.maxUnder[prefix[i:]]; m != "" {
+		return prefix[:i] + m
+	}
+	return ""
+}
+
+// regionPrefix cuts a layout key before its date folders
+// ("AWSLogs/<acct>/CloudTrail/<region>/" of ".../YYYY/MM/DD/file", or the
+// Hive layout's ".../year=YYYY/...").
+func regionPrefix(key string) (string, bool) {
+	if !strings.HasPrefix(key, "AWSLogs/") {
+		return "", false
+	}
+	parts := strings.Split(key, "/")
+	for i, p := range parts {
+		if i > 0 && (len(p) == 4 && p[0] >= '1' && p[0] <= '2' && strings.Trim(p, "0123456789") == "" || strings.HasPrefix(p, "year=")) {
+			return strings.Join(parts[:i], "/") + "/", true
+		}
+	}
+	return "", false
+}
+
+// CWLStartAfter returns, for CloudWatch Logs group, a function giving the
+// greatest event timestamp (Unix ms) already ingested from a stream.
+func (k *Known) CWLStartAfter(group string) func(stream string) int64 {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	last := map[string]int64{}
+	prefix := "cwlogs://" + group + "/"
+	for key := range k.keys {
+		rest, ok := strings.CutPrefix(key, prefix)
+		if !ok {
+			continue
+		}
+		at := strings.LastIndexByte(rest, '@')
+		if at < 0 {
+			continue
+		}
+		_, to, ok := strings.Cut(rest[at+1:], "-")
+		if !ok {
+			continue
+		}
+		if n, err := strconv.ParseInt(to, 10, 64); err == nil && n > last[rest[:at]] {
+			last[rest[:at]] = n
+		}
+	}
+	return func(stream string) int64 { return last[stream] }
 }

@@ -98,3 +98,16 @@ func (m Multi) List(ctx context.Context, fn func(Object) error) error {
 	}
 	return nil
 }
+
+// Static lists a fixed set of objects (from S3 event notifications, say).
+type Static []Object
+
+// List implements Lister.
+func (s Static) List(ctx context.Context, fn func(Object) error) error {
+	for _, o := range s {
+		if err := fn(o); err != nil {
+			return err
+		}
+	}
+	return nil
+}

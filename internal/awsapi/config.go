@@ -8,9 +8,9 @@ import (
 	"net/url"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -100,6 +100,9 @@ func newRetryer(attempts int) aws.Retryer {
 // stores and local fakes need.
 func S3Client(cfg aws.Config, o Options) *s3.Client {
 	return s3.NewFromConfig(cfg, func(so *s3.Options) {
+		// Objects uploaded without a checksum (most log deliveries) would
+		// otherwise log a line per download on the SDK's default logger.
+		so.DisableLogOutputChecksumValidationSkipped = true
 		if o.EndpointURL != "" {
 			so.UsePathStyle = true
 		}

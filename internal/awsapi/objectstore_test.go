@@ -14,10 +14,11 @@ import (
 
 func TestS3StoreAgainstMoto(t *testing.T) {
 	env := sourcetest.NewEnv(t, awsfake.SharedMoto(t))
-	env.CreateBucket(t, "lake-store")
-	s := awsapi.NewS3Store(env.S3, "lake-store", "/vigil/")
+	bucket := sourcetest.Name(t)
+	env.CreateBucket(t, bucket)
+	s := awsapi.NewS3Store(env.S3, bucket, "/vigil/")
 	ctx := t.Context()
-	if got := s.String(); got != "s3://lake-store/vigil" {
+	if got := s.String(); got != "s3://"+bucket+"/vigil" {
 		t.Errorf("String = %q", got)
 	}
 	if err := s.Put(ctx, "_vigil/lock", strings.NewReader("me"), true); err != nil {

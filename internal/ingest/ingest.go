@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"runtime"
 	"slices"
 	"strconv"
@@ -49,9 +50,9 @@ type Options struct {
 
 // Known is the set of ingested inputs, shared by successive runs.
 type Known struct {
-	mu       sync.Mutex
-	keys     map[string]int64
-	maxUnder map[string]string // region-level prefix -> greatest key, built on demand
+	mu         sync.Mutex
+	keys       map[string]int64
+	watermarks map[string]string // region-level prefix -> listing watermark (see lake.Watermarks)
 }
 
 // LoadKnown reads the inputs already ingested into l.
@@ -60,7 +61,11 @@ func LoadKnown(l *lake.Lake) (*Known, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read ingested sources: %w", err)
 	}
-	return &Known{keys: keys}, nil
+	wm, err := l.Watermarks(context.Background())
+	if err != nil {
+		return nil, err
+	}
+	return &Known{keys: keys, watermarks: wm}, nil
 }
 
 func (k *Known) get(key string) (int64, bool) {
@@ -75,9 +80,6 @@ func (k *Known) add(inputs []input) {
 	defer k.mu.Unlock()
 	for _, in := range inputs {
 		k.keys[in.key] = in.obj.Size
-		if d, ok := regionPrefix(in.key); ok && k.maxUnder != nil && in.key > k.maxUnder[d] {
-			k.maxUnder[d] = in.key
-		}
 	}
 }
 
@@ -245,6 +247,11 @@ func Run(ctx context.Context, l *lake.Lake, src source.Lister, opt Options) (Sta
 			}
 		}
 		r.stats.Duration = time.Since(start)
+	}
+	// Every listed input was committed or reported: listings may resume
+	// after them next time.
+	if err := l.SetWatermarks(ctx, opt.Known.advance(f.inputs)); err != nil {
+		return r.stats, err
 	}
 	if r.stats.Failed > 0 || r.stats.BadRecords > 0 {
 		return r.stats, ErrSomeInputsFailed
@@ -476,8 +483,10 @@ func (r *run) file(ctx context.Context, b *batch, d *decoder, in input) (dirty b
 
 // S3StartAfter returns, for an S3 source listing the account, service and
 // region prefix (a full key prefix such as "logs/AWSLogs/111122223333/
-// CloudTrail/us-east-1/"), the greatest key already ingested under it, so
-// that the listing resumes there instead of listing the whole bucket.
+// CloudTrail/us-east-1/"), the key its listing may resume after: the
+// watermark of the last run that processed everything it listed there. A
+// run that was interrupted does not move the watermark, so the inputs it
+// left are listed again (and those it committed skipped by key).
 func (k *Known) S3StartAfter(prefix string) string {
 	i := strings.Index(prefix, "AWSLogs/")
 	if i < 0 {
@@ -485,18 +494,26 @@ func (k *Known) S3StartAfter(prefix string) string {
 	}
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	if k.maxUnder == nil {
-		k.maxUnder = map[string]string{}
-		for key := range k.keys {
-			if d, ok := regionPrefix(key); ok && key > k.maxUnder[d] {
-				k.maxUnder[d] = key
-			}
-		}
-	}
-	if m := k.maxUnder[prefix[i:]]; m != "" {
+	if m := k.watermarks[prefix[i:]]; m != "" {
 		return prefix[:i] + m
 	}
 	return ""
+}
+
+// advance raises the watermarks to the greatest key listed per prefix,
+// after a run that processed every input it listed.
+func (k *Known) advance(inputs []input) map[string]string {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.watermarks == nil {
+		k.watermarks = map[string]string{}
+	}
+	for _, in := range inputs {
+		if d, ok := regionPrefix(in.key); ok && in.key > k.watermarks[d] {
+			k.watermarks[d] = in.key
+		}
+	}
+	return maps.Clone(k.watermarks)
 }
 
 // regionPrefix cuts a layout key before its date folders

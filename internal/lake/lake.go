@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"log/slog"
 	"os"
@@ -245,4 +246,51 @@ func syncDir(dir string) error {
 	}
 	defer d.Close()
 	return d.Sync()
+}
+
+const watermarksFile = metaDir + "/watermarks.json"
+
+// Watermarks returns the listing watermarks: per source prefix, the
+// greatest key below which every input was listed and processed by a
+// completed run. Listings of remote sources resume there.
+func (l *Lake) Watermarks(ctx context.Context) (map[string]string, error) {
+	var b []byte
+	var err error
+	if l.remote != nil {
+		var rc io.ReadCloser
+		if rc, err = l.remote.store.Get(ctx, watermarksFile); err == nil {
+			b, err = io.ReadAll(rc)
+			rc.Close()
+		}
+	} else {
+		b, err = os.ReadFile(filepath.Join(l.dir, watermarksFile))
+	}
+	out := map[string]string{}
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, vigil.ErrNotFound) {
+		return out, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read watermarks: %w", err)
+	}
+	if err := json.Unmarshal(b, &out); err != nil {
+		return nil, fmt.Errorf("read watermarks: %w", err)
+	}
+	return out, nil
+}
+
+// SetWatermarks replaces the listing watermarks atomically. Call it only
+// after a run that processed every input it listed.
+func (l *Lake) SetWatermarks(ctx context.Context, w map[string]string) error {
+	b, err := json.Marshal(w)
+	if err != nil {
+		return err
+	}
+	if l.remote != nil {
+		return l.remote.store.Put(ctx, watermarksFile, bytes.NewReader(b), false)
+	}
+	path := filepath.Join(l.dir, watermarksFile)
+	if err := writeFileSync(path+".tmp", b); err != nil {
+		return err
+	}
+	return os.Rename(path+".tmp", path)
 }

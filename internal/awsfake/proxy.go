@@ -1,0 +1,326 @@
+package awsfake
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// Fault is a way to break a download.
+type Fault int
+
+const (
+	// Truncate sends the headers (with the full Content-Length) and half
+	// the body, then closes the connection.
+	Truncate Fault = iota + 1
+	// ConnReset sends the headers and half the body, then resets the
+	// connection (TCP RST).
+	ConnReset
+)
+
+// Request is a request the proxy saw.
+type Request struct {
+	Op     string     // operation: "ListObjectsV2", "GetObject", "GetLogEvents", ...
+	Bucket string     // S3 requests
+	Key    string     // S3 object requests
+	Query  url.Values // S3 request parameters ("start-after", "delimiter", ...)
+	Status int        // HTTP status answered
+	Keys   int        // ListObjectsV2: keys in the answer
+}
+
+// FaultProxy is a reverse proxy in front of an AWS endpoint (moto) that
+// can answer with throttling errors, add latency and break downloads. It
+// records the requests it saw. Its methods are safe for concurrent use.
+//
+// It tells operations apart by the X-Amz-Target header (JSON protocols:
+// CloudWatch Logs, SQS) or else by the method and path of a path-style S3
+// request.
+type FaultProxy struct {
+	// URL is the endpoint to give the SDK.
+	URL string
+
+	target *url.URL
+	client *http.Client
+
+	mu        sync.Mutex
+	throttles map[string]int
+	breaks    map[string]breakage
+	latency   time.Duration
+	requests  []Request
+}
+
+type breakage struct {
+	fault Fault
+	n     int
+}
+
+// NewFaultProxy starts a proxy to target (an endpoint URL), stopped when t
+// ends.
+func NewFaultProxy(t testing.TB, target string) *FaultProxy {
+	t.Helper()
+	u, err := url.Parse(target)
+	if err != nil {
+		t.Fatalf("proxy target %q: %v", target, err)
+	}
+	p := &FaultProxy{
+		target:    u,
+		throttles: map[string]int{},
+		breaks:    map[string]breakage{},
+		client: &http.Client{
+			Transport:     http.DefaultTransport.(*http.Transport).Clone(),
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		},
+	}
+	srv := httptest.NewServer(p)
+	t.Cleanup(srv.Close)
+	p.URL = srv.URL
+	return p
+}
+
+// Throttle makes the next n requests for op fail with the service's
+// throttling error: S3's 503 SlowDown, or a JSON-protocol 400
+// ThrottlingException.
+func (p *FaultProxy) Throttle(op string, n int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.throttles[op] += n
+}
+
+// SetLatency delays every request by d.
+func (p *FaultProxy) SetLatency(d time.Duration) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.latency = d
+}
+
+// BreakDownload breaks the next n GetObject downloads of key with f
+// (n = 0 stops breaking them).
+func (p *FaultProxy) BreakDownload(key string, f Fault, n int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.breaks[key] = breakage{fault: f, n: n}
+}
+
+// Requests returns the requests seen so far, in arrival order.
+func (p *FaultProxy) Requests() []Request {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]Request(nil), p.requests...)
+}
+
+// Calls returns how many requests for op the proxy saw (throttled ones
+// included).
+func (p *FaultProxy) Calls(op string) int {
+	n := 0
+	for _, r := range p.Requests() {
+		if r.Op == op {
+			n++
+		}
+	}
+	return n
+}
+
+// ClearRequests forgets the requests seen so far.
+func (p *FaultProxy) ClearRequests() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.requests = nil
+}
+
+func (p *FaultProxy) record(r Request) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.requests = append(p.requests, r)
+}
+
+// ServeHTTP implements http.Handler.
+func (p *FaultProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	req := classify(r)
+	p.mu.Lock()
+	latency := p.latency
+	throttle := p.throttles[req.Op] > 0
+	if throttle {
+		p.throttles[req.Op]--
+	}
+	brk, broken := p.breaks[req.Key]
+	broken = broken && req.Op == "GetObject" && brk.n > 0
+	if broken {
+		brk.n--
+		p.breaks[req.Key] = brk
+	}
+	p.mu.Unlock()
+
+	if latency > 0 {
+		select {
+		case <-time.After(latency):
+		case <-r.Context().Done():
+			return
+		}
+	}
+	if throttle {
+		io.Copy(io.Discard, r.Body)
+		req.Status = writeThrottle(w, r)
+		p.record(req)
+		return
+	}
+
+	out, err := http.NewRequestWithContext(r.Context(), r.Method, p.target.String()+r.URL.RequestURI(), r.Body)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadGateway)
+		return
+	}
+	out.Header = r.Header.Clone()
+	out.Host = r.Host
+	out.ContentLength = r.ContentLength
+	resp, err := p.client.Do(out)
+	if err != nil {
+		req.Status = http.StatusBadGateway
+		p.record(req)
+		http.Error(w, err.Error(), http.StatusBadGateway)
+		return
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		req.Status = http.StatusBadGateway
+		p.record(req)
+		http.Error(w, err.Error(), http.StatusBadGateway)
+		return
+	}
+	req.Status = resp.StatusCode
+	if req.Op == "ListObjectsV2" {
+		req.Keys = bytes.Count(body, []byte("<Key>"))
+	}
+	p.record(req)
+
+	for k, vs := range resp.Header {
+		if hopByHop[http.CanonicalHeaderKey(k)] {
+			continue
+		}
+		w.Header()[k] = vs
+	}
+	w.Header().Set("Content-Length", fmt.Sprint(len(body)))
+	w.WriteHeader(resp.StatusCode)
+	if !broken || r.Method == http.MethodHead || len(body) < 2 {
+		w.Write(body)
+		return
+	}
+	w.Write(body[:len(body)/2])
+	if f, ok := w.(http.Flusher); ok {
+		f.Flush()
+	}
+	if brk.fault == ConnReset {
+		// Let the client read the headers first: an RST before them would
+		// be a connection error the SDK retries, not a broken download.
+		time.Sleep(100 * time.Millisecond)
+		if hj, ok := w.(http.Hijacker); ok {
+			if conn, _, err := hj.Hijack(); err == nil {
+				if tc, ok := conn.(*net.TCPConn); ok {
+					tc.SetLinger(0) // close sends RST
+				}
+				conn.Close()
+				return
+			}
+		}
+	}
+	// Abort: the server closes the connection without the rest of the body.
+	panic(http.ErrAbortHandler)
+}
+
+var hopByHop = map[string]bool{
+	"Connection": true, "Keep-Alive": true, "Proxy-Authenticate": true, "Proxy-Authorization": true,
+	"Te": true, "Trailer": true, "Transfer-Encoding": true, "Upgrade": true, "Content-Length": true,
+}
+
+// writeThrottle answers with the throttling error of the request's
+// protocol and returns the status.
+func writeThrottle(w http.ResponseWriter, r *http.Request) int {
+	if target := r.Header.Get("X-Amz-Target"); target != "" {
+		ct := "application/x-amz-json-1.1"
+		if strings.HasPrefix(target, "AmazonSQS.") {
+			ct = "application/x-amz-json-1.0"
+		}
+		w.Header().Set("Content-Type", ct)
+		w.Header().Set("X-Amzn-Errortype", "ThrottlingException")
+		w.Header().Set("X-Amzn-Requestid", "vigil-fault-proxy")
+		w.WriteHeader(http.StatusBadRequest)
+		io.WriteString(w, `{"__type":"ThrottlingException","message":"Rate exceeded"}`)
+		return http.StatusBadRequest
+	}
+	w.Header().Set("Content-Type", "application/xml")
+	w.Header().Set("X-Amz-Request-Id", "vigil-fault-proxy")
+	w.WriteHeader(http.StatusServiceUnavailable)
+	io.WriteString(w, `<?xml version="1.0" encoding="UTF-8"?>`+"\n"+
+		`<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message>`+
+		`<RequestId>vigil-fault-proxy</RequestId><HostId>vigil-fault-proxy</HostId></Error>`)
+	return http.StatusServiceUnavailable
+}
+
+// classify names the operation of a request.
+func classify(r *http.Request) Request {
+	if target := r.Header.Get("X-Amz-Target"); target != "" {
+		return Request{Op: target[strings.LastIndexByte(target, '.')+1:]}
+	}
+	path := strings.TrimPrefix(r.URL.Path, "/")
+	if strings.HasPrefix(path, "moto-api/") {
+		return Request{Op: "MotoAPI"}
+	}
+	q := r.URL.Query()
+	bucket, key, _ := strings.Cut(path, "/")
+	req := Request{Bucket: bucket, Key: key, Query: q}
+	has := func(p string) bool { _, ok := q[p]; return ok }
+	switch {
+	case bucket == "":
+		req.Op = "ListBuckets"
+	case key == "":
+		switch r.Method {
+		case http.MethodGet:
+			switch {
+			case q.Get("list-type") == "2":
+				req.Op = "ListObjectsV2"
+			case has("location"):
+				req.Op = "GetBucketLocation"
+			case has("notification"):
+				req.Op = "GetBucketNotificationConfiguration"
+			default:
+				req.Op = "ListObjects"
+			}
+		case http.MethodPut:
+			req.Op = "CreateBucket"
+			if has("notification") {
+				req.Op = "PutBucketNotificationConfiguration"
+			}
+		case http.MethodHead:
+			req.Op = "HeadBucket"
+		case http.MethodDelete:
+			req.Op = "DeleteBucket"
+		case http.MethodPost:
+			req.Op = "DeleteObjects"
+		}
+	default:
+		switch r.Method {
+		case http.MethodGet:
+			req.Op = "GetObject"
+		case http.MethodPut:
+			req.Op = "PutObject"
+			if r.Header.Get("X-Amz-Copy-Source") != "" {
+				req.Op = "CopyObject"
+			}
+		case http.MethodHead:
+			req.Op = "HeadObject"
+		case http.MethodDelete:
+			req.Op = "DeleteObject"
+		default:
+			req.Op = r.Method + "Object"
+		}
+	}
+	return req
+}

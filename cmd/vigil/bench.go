@@ -19,7 +19,7 @@ func newBenchCmd(a *app) *cobra.Command {
 		Use:   "bench",
 		Short: "Measure Vigil against a baseline run on the same data",
 	}
-	cmd.AddCommand(newBenchIngestCmd(a), newBenchPhaseCmd(a))
+	cmd.AddCommand(newBenchIngestCmd(a), newBenchPhaseCmd(a), newBenchFlowlogsCmd(a))
 	return cmd
 }
 
@@ -133,7 +133,7 @@ func newBenchPhaseCmd(a *app) *cobra.Command {
 			return bench.RunPhase(cmd.Context(), engine, src, out, a.stdout)
 		},
 	}
-	cmd.Flags().StringVar(&engine, "engine", "vigil", "vigil or duckdb")
+	cmd.Flags().StringVar(&engine, "engine", "vigil", "vigil, duckdb, vigil-flow or duckdb-flow")
 	cmd.Flags().StringVar(&src, "src", "", "input folder")
 	cmd.Flags().StringVar(&out, "out", "", "output folder")
 	return cmd

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"path/filepath"
 	"time"
 
@@ -23,6 +24,7 @@ type demoOptions struct {
 	accounts int
 	days     int
 	perDay   int
+	flowDay  int
 	seed     int64
 	rows     int
 }
@@ -31,9 +33,9 @@ func newDemoCmd(a *app) *cobra.Command {
 	var o demoOptions
 	cmd := &cobra.Command{
 		Use:   "demo",
-		Short: "Generate a small organization's CloudTrail, ingest it and run the saved queries",
-		Long: `Generate realistic CloudTrail for a small AWS organization (in the S3 delivery layout of a
-central bucket), ingest it into a local lake, run every saved query and print the results.
+		Short: "Generate a small organization's CloudTrail and flow logs, ingest them and run the saved queries",
+		Long: `Generate realistic CloudTrail and VPC Flow Logs for a small AWS organization (in the S3 delivery
+layout of a central bucket), ingest them into a local lake, run every saved query and print the results.
 
 The data lands in DIR/demo-data and the lake in DIR/vigil-lake; both can be explored afterwards
 with the commands the demo prints. Re-running adds nothing new for the same day.`,
@@ -47,6 +49,7 @@ with the commands the demo prints. Re-running adds nothing new for the same day.
 	f.IntVar(&o.accounts, "accounts", 3, "member accounts")
 	f.IntVar(&o.days, "days", 7, "days of CloudTrail, ending yesterday")
 	f.IntVar(&o.perDay, "events-per-day", 2000, "events per account, region and day")
+	f.IntVar(&o.flowDay, "flow-records-per-day", 2000, "flow-log records per account, region and day (0: no routine flow logs)")
 	f.Int64Var(&o.seed, "seed", 1, "random seed (same seed, same data)")
 	f.IntVar(&o.rows, "rows", 5, "rows to print per saved query")
 	return cmd
@@ -56,22 +59,33 @@ func runDemo(ctx context.Context, a *app, o demoOptions, now time.Time) error {
 	data, lakeDir := filepath.Join(o.dir, "demo-data"), filepath.Join(o.dir, "vigil-lake")
 	start := now.Truncate(24*time.Hour).AddDate(0, 0, -o.days)
 	w := a.stdout
-	fmt.Fprintf(w, "== 1. Generating CloudTrail for %d accounts x 2 regions x %d days in %s\n", o.accounts, o.days, data)
-	gs, err := synth.Generate(ctx, synth.Options{
+	fmt.Fprintf(w, "== 1. Generating CloudTrail and VPC Flow Logs for %d accounts x 2 regions x %d days in %s\n", o.accounts, o.days, data)
+	so := synth.Options{
 		Dir: data, Seed: o.seed, Accounts: o.accounts, Regions: []string{"us-east-1", "eu-west-1"},
 		Start: start, Days: o.days, EventsPerDay: o.perDay, EventsPerFile: 100, Compress: true, Digests: true,
-	})
+		FlowLogs: true, FlowRecordsPerDay: o.flowDay,
+	}
+	gs, err := synth.Generate(ctx, so)
 	if err != nil {
 		return fmt.Errorf("generate demo data: %w", err)
 	}
-	fmt.Fprintf(w, "   %d files, %d events, %s compressed\n\n", gs.Files, gs.Events, mb(gs.Bytes))
+	fmt.Fprintf(w, "   CloudTrail: %d files, %d events, %s compressed\n", gs.Files, gs.Events, mb(gs.Bytes))
+	fmt.Fprintf(w, "   flow logs:  %d files, %d records, %s compressed\n", gs.FlowFiles, gs.FlowRecords, mb(gs.FlowBytes))
+	if plan, err := synth.FlowPlan(so); err == nil {
+		fmt.Fprintln(w, "   planted in the flow logs:")
+		for _, in := range plan {
+			fmt.Fprintf(w, "     %s %s %-9s %-22s %s -> %s (%d records)\n", in.Start.Format("2006-01-02 15:04"), in.Account, in.Region,
+				in.Kind, in.SrcAddr, in.DstAddr, in.Records)
+		}
+	}
+	fmt.Fprintln(w)
 
 	fmt.Fprintf(w, "== 2. Ingesting into the lake %s\n   ", lakeDir)
 	l, err := lake.Open(lakeDir, a.log)
 	if err != nil {
 		return err
 	}
-	stats, err := ingest.CloudTrail(ctx, l, []string{data}, ingest.Options{Compact: true, Log: a.log})
+	stats, err := ingest.Dir(ctx, l, []string{data}, ingest.Options{Compact: true, Log: a.log})
 	l.Close()
 	if err != nil && !errors.Is(err, ingest.ErrSomeInputsFailed) {
 		return err
@@ -95,9 +109,28 @@ func runDemo(ctx context.Context, a *app, o demoOptions, now time.Time) error {
 	}
 	fmt.Fprintln(w)
 
-	fmt.Fprintln(w, "== 4. Saved queries")
+	for i, table := range []string{lake.TableCloudTrail, lake.TableFlowLogs} {
+		fmt.Fprintf(w, "== %d. Saved queries on auditing.%s\n", 4+i, table)
+		if err := demoQueries(ctx, w, eng, table, o.rows); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(w, `== Next
+   vigil query --lake %[1]s --list-saved
+   vigil query --lake %[1]s --saved RootLogin30Days --format json
+   vigil query --lake %[1]s --saved InstanceConversations --param target=<instance id, eni or IP>
+   vigil query --lake %[1]s "select eventname, count(*) n from auditing.cloudtrail group by 1 order by 2 desc limit 10"
+   vigil ingest --lake ./lake /path/to/your/AWSLogs      # your own CloudTrail and flow log bucket copy
+   vigil lake ddl --engine athena --location s3://bucket/prefix   # the same lake on Athena
+`, lakeDir)
+	return nil
+}
+
+// demoQueries runs the saved queries of table that need no parameter and
+// prints the first rows of each.
+func demoQueries(ctx context.Context, w io.Writer, eng *lake.Engine, table string, maxRows int) error {
 	for _, q := range queries.All() {
-		if needsParams(q) || q.Table != lake.TableCloudTrail {
+		if needsParams(q) || q.Table != table {
 			continue
 		}
 		sqlText, err := q.Bind(nil)
@@ -110,8 +143,8 @@ func runDemo(ctx context.Context, a *app, o demoOptions, now time.Time) error {
 		}
 		fmt.Fprintf(w, "-- %s: %s (%d rows)\n", q.Name, q.Description, len(res.Rows))
 		rows := res.Rows
-		if len(rows) > o.rows {
-			rows = rows[:o.rows]
+		if len(rows) > maxRows {
+			rows = rows[:maxRows]
 		}
 		if len(rows) > 0 {
 			if err := report.WriteRows(w, "table", res.Columns, rows); err != nil {
@@ -120,13 +153,6 @@ func runDemo(ctx context.Context, a *app, o demoOptions, now time.Time) error {
 		}
 		fmt.Fprintln(w)
 	}
-	fmt.Fprintf(w, `== Next
-   vigil query --lake %[1]s --list-saved
-   vigil query --lake %[1]s --saved RootLogin30Days --format json
-   vigil query --lake %[1]s "select eventname, count(*) n from auditing.cloudtrail group by 1 order by 2 desc limit 10"
-   vigil ingest --lake ./lake /path/to/your/AWSLogs      # your own CloudTrail bucket copy
-   vigil lake ddl --engine athena --location s3://bucket/prefix   # the same lake on Athena
-`, lakeDir)
 	return nil
 }
 

@@ -26,6 +26,8 @@ type synthFlags struct {
 	orgID         string
 	gzip          bool
 	digests       bool
+	flowLogs      bool
+	flowPerDay    int
 }
 
 func newSynthCmd(a *app) *cobra.Command {
@@ -37,7 +39,12 @@ func newSynthCmd(a *app) *cobra.Command {
 DIR/AWSLogs/..., in the layout of a central CloudTrail bucket: several accounts
 and regions, routine traffic, and planted security events (root sign-ins,
 logins without MFA, CloudTrail tampering, IAM, security group, S3 policy and
-KMS changes, one attack story). The same flags always give the same bytes.`,
+KMS changes, one attack story). With --flowlogs (the default) it also writes
+each account's VPC Flow Logs under DIR/AWSLogs/<account>/vpcflowlogs/...:
+routine traffic, internet scanners, and planted port scans, RDP probing and,
+following the attack story, SSH brute force, a C2 channel on port 4444, DNS
+to a rogue resolver and a multi-GB exfiltration. The same flags always give
+the same bytes.`,
 		Example: `  vigil synth --out ./demo-logs
   vigil synth --out /tmp/bench --accounts 10 --days 10 --events-per-day 10000 --events-per-file 1000`,
 		Args: usageArgs(cobra.NoArgs),
@@ -57,6 +64,8 @@ KMS changes, one attack story). The same flags always give the same bytes.`,
 	fl.StringVar(&f.orgID, "org-id", "", "organization id (o-...): use the organization trail layout AWSLogs/<org-id>/<account>/...")
 	fl.BoolVar(&f.gzip, "gzip", true, "write .json.gz files as CloudTrail does (--gzip=false for plain .json)")
 	fl.BoolVar(&f.digests, "digests", true, "also write CloudTrail-Digest files, one per account, region and day")
+	fl.BoolVar(&f.flowLogs, "flowlogs", true, "also write VPC Flow Logs (AWSLogs/<account>/vpcflowlogs/...), with planted scans, brute force and exfiltration")
+	fl.IntVar(&f.flowPerDay, "flow-records-per-day", 5000, "routine flow-log records per account, region and day (±10%)")
 	return cmd
 }
 
@@ -85,6 +94,9 @@ func runSynth(ctx context.Context, a *app, f synthFlags, now time.Time) error {
 		EventsPerFile: f.eventsPerFile,
 		Compress:      f.gzip,
 		Digests:       f.digests,
+
+		FlowLogs:          f.flowLogs,
+		FlowRecordsPerDay: f.flowPerDay,
 	}
 	if err := o.Validate(); err != nil {
 		return usageError{fmt.Errorf("synth: %w", err)}
@@ -100,10 +112,14 @@ func runSynth(ctx context.Context, a *app, f synthFlags, now time.Time) error {
 	}
 	rate := 0.0
 	if s := took.Seconds(); s > 0 {
-		rate = float64(st.Events) / s
+		rate = float64(st.Events+st.FlowRecords) / s
 	}
-	fmt.Fprintf(a.stdout, "synth: %d files (+%d digests), %d events, %.1f MB compressed, %.1f MB uncompressed, %s, %.0f events/s, in %s\n",
-		st.Files, st.DigestFiles, st.Events, float64(st.Bytes)/1e6, float64(st.RawBytes)/1e6,
-		took.Round(time.Millisecond), rate, f.out)
+	fmt.Fprintf(a.stdout, "synth: %d files (+%d digests), %d events, %.1f MB compressed, %.1f MB uncompressed",
+		st.Files, st.DigestFiles, st.Events, float64(st.Bytes)/1e6, float64(st.RawBytes)/1e6)
+	if st.FlowFiles > 0 {
+		fmt.Fprintf(a.stdout, "; %d flow-log files, %d flow records, %.1f MB compressed, %.1f MB uncompressed",
+			st.FlowFiles, st.FlowRecords, float64(st.FlowBytes)/1e6, float64(st.FlowRawBytes)/1e6)
+	}
+	fmt.Fprintf(a.stdout, "; %s, %.0f records/s, in %s\n", took.Round(time.Millisecond), rate, f.out)
 	return nil
 }

@@ -30,8 +30,9 @@ type PhaseResult struct {
 	OutBytes int64 `json:"out_bytes"`
 }
 
-// RunPhase ingests src into out with engine "vigil" or "duckdb" and
-// writes a PhaseResult as JSON to w. It is run inside a child process.
+// RunPhase ingests src into out with engine "vigil" or "duckdb" (CloudTrail),
+// or "vigil-flow" or "duckdb-flow" (VPC Flow Logs), and writes a
+// PhaseResult as JSON to w. It is run inside a child process.
 func RunPhase(ctx context.Context, engine, src, out string, w io.Writer) error {
 	start := time.Now()
 	res := PhaseResult{Engine: engine}
@@ -49,6 +50,12 @@ func RunPhase(ctx context.Context, engine, src, out string, w io.Writer) error {
 		res.Events = s.Events
 	case "duckdb":
 		n, err := lake.BaselineCopy(ctx, filepath.Join(src, "AWSLogs", "*", "CloudTrail", "*", "*", "*", "*", "*.json.gz"), out)
+		if err != nil {
+			return err
+		}
+		res.Events = n
+	case EngineVigilFlow, EngineDuckDBFlow:
+		n, err := runFlowPhase(ctx, engine, src, out)
 		if err != nil {
 			return err
 		}

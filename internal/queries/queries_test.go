@@ -75,6 +75,27 @@ func TestSavedQueriesEmbedded(t *testing.T) {
 	}
 }
 
+func TestSavedFlowQueries(t *testing.T) {
+	for _, name := range []string{
+		"TopTalkers", "RejectedTrafficBySource", "SshRdpFromInternet", "TrafficByDestinationPort",
+		"InstanceConversations", "VpcFlowLogsAcceptedTraffic", "RejectedTCPTraffic", "TopTalkingInstances",
+		"TotalBytesTransferred",
+	} {
+		q, err := Get(name)
+		if err != nil {
+			t.Errorf("missing saved query %s: %v", name, err)
+			continue
+		}
+		if q.Table != "flowlogs" || !q.Athena {
+			t.Errorf("%s: table %s, athena %v; want flowlogs on Athena", name, q.Table, q.Athena)
+		}
+		// "end" is reserved in Athena and Trino: a column reference must be quoted.
+		if regexp.MustCompile(`\bfrom_unixtime\(\s*end\b`).MatchString(q.SQL) {
+			t.Errorf("%s: unquoted end column", name)
+		}
+	}
+}
+
 // TestSavedQueriesParseFiles parses each embedded file again, so a bad file
 // fails here with its error rather than as a panic at package load.
 func TestSavedQueriesParseFiles(t *testing.T) {

@@ -31,7 +31,8 @@
 // from an unknown IP address. Plan lists every planned record with its time,
 // so tests and the demo can check what an investigation must find.
 //
-// What synth does not do: flow logs and Config items (not yet), valid digest
+// VPC Flow Logs are generated too (see flow.go). What synth does not do:
+// Config items (not yet), valid digest
 // signatures (signatures and previous-digest hashes are random hex; log file
 // hashes are the real SHA-256 of each file's uncompressed bytes), and
 // CloudTrail Insight delivery under its own CloudTrail-Insight/ prefix

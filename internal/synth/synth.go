@@ -44,6 +44,12 @@ type Options struct {
 	Compress bool
 	// Digests also writes one CloudTrail-Digest file per account, region and day.
 	Digests bool
+	// FlowLogs also writes each account's VPC Flow Logs in every region
+	// (see flow.go and FlowPlan), gzipped when Compress is set.
+	FlowLogs bool
+	// FlowRecordsPerDay is the number of routine flow-log records per
+	// account, region and day, within ±10%; planned patterns come on top.
+	FlowRecordsPerDay int
 }
 
 // Stats describes what Generate wrote.
@@ -53,6 +59,11 @@ type Stats struct {
 	Bytes       int64 // bytes of log files on disk (compressed when Options.Compress)
 	RawBytes    int64 // uncompressed JSON bytes of log files
 	DigestFiles int   // CloudTrail-Digest files (not counted above)
+
+	FlowFiles    int   // VPC Flow Logs files
+	FlowRecords  int   // records in those files (header lines not counted)
+	FlowBytes    int64 // bytes of flow-log files on disk
+	FlowRawBytes int64 // uncompressed bytes of flow-log files
 }
 
 func (s *Stats) add(t Stats) {
@@ -61,6 +72,10 @@ func (s *Stats) add(t Stats) {
 	s.Bytes += t.Bytes
 	s.RawBytes += t.RawBytes
 	s.DigestFiles += t.DigestFiles
+	s.FlowFiles += t.FlowFiles
+	s.FlowRecords += t.FlowRecords
+	s.FlowBytes += t.FlowBytes
+	s.FlowRawBytes += t.FlowRawBytes
 }
 
 // Limits that keep a typo from filling the disk.
@@ -110,6 +125,9 @@ func (o Options) Validate() error {
 	}
 	if o.EventsPerFile < 0 || o.EventsPerFile > maxEventsPerFile {
 		errs = append(errs, fmt.Errorf("events per file %d: want 0 (default %d) to %d", o.EventsPerFile, defaultPerFile, maxEventsPerFile))
+	}
+	if o.FlowRecordsPerDay < 0 || o.FlowRecordsPerDay > maxEventsPerDay {
+		errs = append(errs, fmt.Errorf("flow records per day %d: want 0 to %d", o.FlowRecordsPerDay, maxEventsPerDay))
 	}
 	return errors.Join(errs...)
 }
@@ -173,7 +191,7 @@ func (g *org) keyPrefix(ai int) string {
 	return "AWSLogs/" + g.ids[ai] + "/"
 }
 
-// Generate writes the CloudTrail logs o describes under o.Dir and reports
+// Generate writes the CloudTrail logs (and flow logs) o describes under o.Dir and reports
 // what it wrote. It runs up to GOMAXPROCS units at once; the output does not
 // depend on that. Existing files with the same names are overwritten. On
 // error (invalid options, I/O, ctx cancelled) some files may have been
@@ -186,6 +204,13 @@ func Generate(ctx context.Context, o Options) (Stats, error) {
 	n := g.units()
 	results := make([]Stats, n)
 	pool := sync.Pool{New: func() any { return newGen(g) }}
+	var fo *flowOrg
+	var flowResults []Stats
+	if o.FlowLogs {
+		fo = newFlowOrg(g)
+		flowResults = make([]Stats, n)
+	}
+	flowPool := sync.Pool{New: func() any { return newFlowGen(fo) }}
 	eg, ctx := errgroup.WithContext(ctx)
 	eg.SetLimit(runtime.GOMAXPROCS(0))
 	for ai := range g.o.Accounts {
@@ -199,12 +224,24 @@ func Generate(ctx context.Context, o Options) (Stats, error) {
 					results[i] = st
 					return err
 				})
+				if fo != nil {
+					eg.Go(func() error {
+						fg := flowPool.Get().(*flowGen)
+						defer flowPool.Put(fg)
+						st, err := fg.run(ctx, ai, ri, di)
+						flowResults[i] = st
+						return err
+					})
+				}
 			}
 		}
 	}
 	err = eg.Wait()
 	var total Stats
 	for _, st := range results {
+		total.add(st)
+	}
+	for _, st := range flowResults {
 		total.add(st)
 	}
 	return total, err

@@ -1,0 +1,105 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/vigil-sec/vigil/internal/bench"
+	"github.com/vigil-sec/vigil/internal/synth"
+)
+
+type benchFlowOptions struct {
+	records int
+	dir     string
+	keep    bool
+	skipDB  bool
+}
+
+func newBenchFlowlogsCmd(a *app) *cobra.Command {
+	var o benchFlowOptions
+	cmd := &cobra.Command{
+		Use:   "flowlogs",
+		Short: "Ingest N synthetic VPC Flow Logs records with Vigil and with DuckDB alone; print throughput, memory and the ratio",
+		Long: `Generate an organization's VPC Flow Logs (10 accounts x 2 regions x 10 days, S3 layout, gzip, the
+default format in half the accounts and a version 5 custom format in the others), then ingest the
+same files twice, each in its own process: with DuckDB alone (read_csv per header with explicit types ->
+COPY ... PARTITION_BY) and with Vigil. Prints records/s, MB/s of uncompressed text, peak memory,
+output size and the ratios.`,
+		Args: usageArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if o.records < 1 {
+				return usagef("bench flowlogs: --records %d: want at least 1", o.records)
+			}
+			ctx := cmd.Context()
+			dir := o.dir
+			if dir == "" {
+				d, err := os.MkdirTemp("", "vigil-bench-flow-")
+				if err != nil {
+					return err
+				}
+				dir = d
+			}
+			if !o.keep {
+				defer os.RemoveAll(dir)
+			}
+			self, err := os.Executable()
+			if err != nil {
+				return err
+			}
+			w := a.stdout
+			src := filepath.Join(dir, "src")
+			start := time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, -10)
+			t0 := time.Now()
+			// No routine CloudTrail; its few planned records are not read.
+			gs, err := synth.Generate(ctx, synth.Options{
+				Dir: src, Seed: 7, Accounts: 10, Regions: []string{"us-east-1", "eu-west-1"}, Start: start, Days: 10,
+				Compress: true, FlowLogs: true, FlowRecordsPerDay: max(o.records/200, 1),
+			})
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(w, "generated %d flow records in %d files: %s text, %s gzip (%s)\n\n",
+				gs.FlowRecords, gs.FlowFiles, mb(gs.FlowRawBytes), mb(gs.FlowBytes), time.Since(t0).Round(time.Millisecond))
+			var results []bench.PhaseResult
+			engines := []string{bench.EngineDuckDBFlow, bench.EngineVigilFlow}
+			if o.skipDB {
+				engines = engines[1:]
+			}
+			for _, engine := range engines {
+				out := filepath.Join(dir, "out-"+engine)
+				res, err := bench.Child(ctx, self, []string{"bench", "phase", "--engine", engine, "--src", src, "--out", out}, out)
+				if err != nil {
+					return err
+				}
+				results = append(results, res)
+			}
+			fmt.Fprintf(w, "%-11s %10s %9s %10s %10s %10s %10s\n", "engine", "records", "seconds", "records/s", "MB/s(raw)", "peak RSS", "output")
+			for _, r := range results {
+				s := r.Duration.Seconds()
+				fmt.Fprintf(w, "%-11s %10d %9.2f %10.0f %10.1f %10s %10s\n", r.Engine, r.Events, s, float64(r.Events)/s,
+					float64(gs.FlowRawBytes)/(1<<20)/s, mb(r.PeakRSS), mb(r.OutBytes))
+			}
+			v := results[len(results)-1]
+			if len(results) == 2 {
+				d := results[0]
+				fmt.Fprintf(w, "\nvigil / duckdb: %.2fx records/s, %.2fx peak memory, %.2fx output size\n",
+					d.Duration.Seconds()/v.Duration.Seconds(), float64(v.PeakRSS)/float64(d.PeakRSS), float64(v.OutBytes)/float64(d.OutBytes))
+			}
+			fmt.Fprintf(w, "vigil lake / gzip input: %.2fx\n", float64(v.OutBytes)/float64(gs.FlowBytes))
+			if o.keep {
+				fmt.Fprintf(w, "\nkept %s\n", dir)
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.IntVar(&o.records, "records", 1_000_000, "routine flow-log records to generate (planned patterns come on top)")
+	f.StringVar(&o.dir, "dir", "", "work folder (default: a temporary one)")
+	f.BoolVar(&o.keep, "keep", false, "keep the generated data and lakes")
+	f.BoolVar(&o.skipDB, "skip-duckdb", false, "skip the DuckDB baseline")
+	return cmd
+}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/vigil-sec/vigil/internal/awsapi"
 	"github.com/vigil-sec/vigil/internal/bench"
 	"github.com/vigil-sec/vigil/internal/synth"
 )
@@ -29,6 +30,8 @@ type benchOptions struct {
 	keep    bool
 	queries int
 	skipDB  bool
+
+	s3Endpoint string
 }
 
 func newBenchIngestCmd(a *app) *cobra.Command {
@@ -98,6 +101,28 @@ ratios, then the latency of the seed's date counts and the saved queries on Vigi
 					d.Duration.Seconds()/v.Duration.Seconds(), float64(v.PeakRSS)/float64(d.PeakRSS), float64(v.OutBytes)/float64(d.OutBytes))
 			}
 			fmt.Fprintf(w, "vigil lake / gzip input: %.2fx\n", float64(v.OutBytes)/float64(gs.Bytes))
+			if o.s3Endpoint != "" {
+				ao := awsapi.Options{EndpointURL: o.s3Endpoint, Region: "us-east-1"}
+				bucket := fmt.Sprintf("vigil-bench-%d", time.Now().UnixNano())
+				t1 := time.Now()
+				if err := bench.Upload(ctx, ao, src, bucket); err != nil {
+					return err
+				}
+				fmt.Fprintf(w, "\nuploaded the files to s3://%s at %s (%s)\n", bucket, o.s3Endpoint, time.Since(t1).Round(time.Millisecond))
+				r, err := bench.IngestChild(ctx, self, []string{"--lake", filepath.Join(dir, "out-s3"), "--endpoint-url", o.s3Endpoint, "--region", "us-east-1", "s3://" + bucket})
+				if err != nil {
+					return err
+				}
+				s := r.Duration.Seconds()
+				fmt.Fprintf(w, "%-7s %10d %9.2f %10.0f %10.1f %10s\n", "s3", r.Events, s, float64(r.Events)/s, float64(gs.RawBytes)/(1<<20)/s, mb(r.PeakRSS))
+				fmt.Fprintf(w, "S3 ingest / local ingest: %.2fx events/s\n", v.Duration.Seconds()/s)
+				d, n, err := bench.DownloadAll(ctx, ao, bucket)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(w, "the server alone: downloading every object (16 at a time) takes %.2f s (%s/s); S3 ingest / download-only: %.2fx\n",
+					d.Seconds(), mb(int64(float64(n)/d.Seconds())), d.Seconds()/s)
+			}
 			if o.queries > 0 {
 				qs, err := bench.Queries(ctx, filepath.Join(dir, "out-vigil"), start, o.queries)
 				if err != nil {
@@ -120,6 +145,7 @@ ratios, then the latency of the seed's date counts and the saved queries on Vigi
 	f.BoolVar(&o.keep, "keep", false, "keep the generated data and lakes")
 	f.IntVar(&o.queries, "query-runs", 5, "runs per query for the latency table (0: skip)")
 	f.BoolVar(&o.skipDB, "skip-duckdb", false, "skip the DuckDB baseline")
+	f.StringVar(&o.s3Endpoint, "s3-endpoint", "", "also upload the files to this S3 endpoint (moto, MinIO) and ingest them from there")
 	return cmd
 }
 

@@ -13,20 +13,21 @@ import (
 
 // WriterOptions tune Parquet output. Zero values mean defaults.
 type WriterOptions struct {
-	// RowGroupRows bounds a row group (default 64k rows): DuckDB reads row
+	// RowGroupRows bounds a row group (default 32k rows): DuckDB reads row
 	// groups in parallel and the writer holds one per open file in memory.
 	RowGroupRows int64
 	// OpenFiles bounds the partition files open at once per writer
-	// (default 8); the least recently used is closed when more are needed.
+	// (default 4: inputs come grouped by partition, so one or two are
+	// busy); the least recently used is closed when more are needed.
 	OpenFiles int
 }
 
 func (o WriterOptions) withDefaults() WriterOptions {
 	if o.RowGroupRows <= 0 {
-		o.RowGroupRows = 64 << 10
+		o.RowGroupRows = 32 << 10
 	}
 	if o.OpenFiles <= 0 {
-		o.OpenFiles = 8
+		o.OpenFiles = 4
 	}
 	return o
 }

@@ -118,4 +118,3 @@ func jodaFormat(f string) string {
 	}
 	return b.String()
 }
-

@@ -162,6 +162,9 @@ func TestDDLOptionErrors(t *testing.T) {
 // DDL fail.
 func TestDDLTablesCoverEngine(t *testing.T) {
 	for _, e := range tables {
+		if e.snapshot {
+			continue // findings live in local lakes only, for now: nothing for Athena to read
+		}
 		if !slices.ContainsFunc(ddlTables, func(d ddlTable) bool { return d.name == e.name }) {
 			t.Errorf("table %s has no entry in ddlTables", e.name)
 		}

@@ -35,11 +35,15 @@ type Engine struct {
 type tableDef struct {
 	name  string
 	empty func() ([]byte, error) // a zero-row Parquet file with the table's schema
+	// snapshot: the table is unpartitioned files directly in its
+	// directory, without partition columns (findings).
+	snapshot bool
 }
 
 var tables = []tableDef{
 	{name: TableCloudTrail, empty: emptyParquet[ctRow]},
 	{name: TableFlowLogs, empty: emptyParquet[flowRow]},
+	{name: TableFindings, empty: emptyParquet[findingRow], snapshot: true},
 }
 
 // OpenEngine opens a query engine over the lake at dir. The lake need not
@@ -51,7 +55,7 @@ func OpenEngine(ctx context.Context, dir string) (*Engine, error) {
 	}
 	// Session settings and the Trino macros (TEMP, so per connection) are
 	// applied to every connection the pool opens.
-	session := append([]string{"SET TimeZone = 'UTC'", "SET integer_division = true"}, trinoMacros...)
+	session := append([]string{"SET TimeZone = 'UTC'", "SET integer_division = true", "SET parquet_metadata_cache = true"}, trinoMacros...)
 	connector, err := duckdb.NewConnector("", func(ex driver.ExecerContext) error {
 		for _, q := range session {
 			if _, err := ex.ExecContext(ctx, q, nil); err != nil {
@@ -104,10 +108,14 @@ func (e *Engine) createEmpty(ctx context.Context, t tableDef) error {
 	if err := f.Close(); err != nil {
 		return err
 	}
+	partCols := ", NULL::VARCHAR AS account, NULL::VARCHAR AS region, NULL::VARCHAR AS date"
+	if t.snapshot {
+		partCols = ""
+	}
 	q := fmt.Sprintf(`CREATE TABLE auditing._empty_%[1]s AS
-		SELECT *, NULL::VARCHAR AS account, NULL::VARCHAR AS region, NULL::VARCHAR AS date
+		SELECT *%[3]s
 		FROM read_parquet(%[2]s) LIMIT 0;
-		CREATE OR REPLACE VIEW auditing.%[1]s AS SELECT * FROM auditing._empty_%[1]s`, t.name, quote(f.Name()))
+		CREATE OR REPLACE VIEW auditing.%[1]s AS SELECT * FROM auditing._empty_%[1]s`, t.name, quote(f.Name()), partCols)
 	if _, err := e.db.ExecContext(ctx, q); err != nil {
 		return fmt.Errorf("define table %s: %w", t.name, err)
 	}
@@ -126,6 +134,10 @@ func (e *Engine) refresh(ctx context.Context) error {
 			hive_partitioning = true,
 			hive_types = {'account': VARCHAR, 'region': VARCHAR, 'date': VARCHAR})`,
 			t.name, quote(filepath.Join(e.dir, t.name, "*", "*", "*", "*.parquet")))
+		if t.snapshot {
+			q = fmt.Sprintf(`CREATE OR REPLACE VIEW auditing.%s AS SELECT * FROM read_parquet(%s)`,
+				t.name, quote(filepath.Join(e.dir, t.name, "*.parquet")))
+		}
 		if _, err := e.db.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("define table %s: %w", t.name, err)
 		}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"gopkg.in/yaml.v3"
 
 	"github.com/vigil-sec/vigil/internal/detect"
@@ -78,11 +79,7 @@ at or above --fail-on (archived findings excepted).`,
 	f.StringVar(&o.lake, "lake", "", "lake directory")
 	f.StringVar(&o.since, "since", "", "first day to scan, YYYY-MM-DD (default: the lake's first)")
 	f.StringVar(&o.until, "until", "", "last day to scan, YYYY-MM-DD (default: the lake's last)")
-	f.StringArrayVar(&o.geoip, "geoip", nil, "MaxMind-format database for remote addresses (repeatable)")
-	f.StringArrayVar(&o.threatLists, "threat-list", nil, "file of malicious IPs/CIDRs (repeatable; the .Custom finding types)")
-	f.StringVar(&o.torList, "tor-list", "", "file of Tor exit-node addresses (the TorIPCaller finding types)")
-	f.StringArrayVar(&o.trustedLists, "trusted-list", nil, "file of trusted IPs/CIDRs whose activity is not evaluated (repeatable)")
-	f.StringVar(&o.suppressions, "suppressions", "", "YAML file of suppression rules")
+	registerDetectContext(f, &o)
 	f.BoolVar(&o.json, "json", false, "print the summary as JSON")
 	f.StringVar(&o.failOn, "fail-on", "", "exit 3 when this run creates or updates a finding at or above this severity (low, medium, high, critical or 1-10)")
 	return cmd
@@ -120,42 +117,17 @@ func runDetect(ctx context.Context, a *app, o detectOptions) error {
 	if info, err := os.Stat(o.lake); err != nil || !info.IsDir() {
 		return usagef("--lake %s: no such lake directory", o.lake)
 	}
-	dctx, closeGeo, err := detectContext(o)
-	if err != nil {
-		return err
-	}
-	defer closeGeo()
-	reg, err := catalog.Registry()
-	if err != nil {
-		return err
-	}
 	start := time.Now()
 	l, err := lake.Open(o.lake, a.log)
 	if err != nil {
 		return err
 	}
 	defer l.Close()
-	accounts, err := lake.CloudTrailAccounts(o.lake)
+	en, closeGeo, err := openDetector(a, l, o)
 	if err != nil {
 		return err
 	}
-	for _, acct := range accounts {
-		dctx.Accounts[acct] = true
-	}
-	en, err := detect.New(reg, dctx, detect.Options{Log: a.log})
-	if err != nil {
-		return usageError{err} // suppression rules
-	}
-	prior, err := lake.ReadFindings(o.lake)
-	if err != nil {
-		return err
-	}
-	if err := en.Load(prior); err != nil {
-		return err
-	}
-	if err := en.LoadState(l.DetectState()); err != nil {
-		return err
-	}
+	defer closeGeo()
 	err = lake.ScanCloudTrail(ctx, o.lake, o.since, o.until, func(e *vigil.Event, p vigil.Partition) error {
 		en.Event(e, p)
 		return nil
@@ -163,12 +135,8 @@ func runDetect(ctx context.Context, a *app, o detectOptions) error {
 	if err != nil {
 		return err
 	}
-	en.Flush()
-	findings := en.Findings()
-	if err := l.WriteFindings(findings); err != nil {
-		return err
-	}
-	if err := en.SaveState(l.DetectState()); err != nil {
+	findings, err := saveDetector(l, en)
+	if err != nil {
 		return err
 	}
 	sum := detectSummary{Since: o.since, Until: o.until, Stats: en.Stats(), Duration: time.Since(start), Changed: []vigil.Finding{}}
@@ -286,4 +254,64 @@ func detectContext(o detectOptions) (*detect.Context, func(), error) {
 		closeGeo = func() { db.Close() }
 	}
 	return c, closeGeo, nil
+}
+
+// openDetector builds the detection engine for a local lake: today's
+// detections, the context the options name, the lake's accounts as "ours",
+// and the findings and state of earlier runs. close releases the GeoIP
+// databases.
+func openDetector(a *app, l *lake.Lake, o detectOptions) (en *detect.Engine, close func(), err error) {
+	dctx, closeGeo, err := detectContext(o)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer func() {
+		if err != nil {
+			closeGeo()
+		}
+	}()
+	reg, err := catalog.Registry()
+	if err != nil {
+		return nil, nil, err
+	}
+	accounts, err := lake.CloudTrailAccounts(l.Dir())
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, acct := range accounts {
+		dctx.Accounts[acct] = true
+	}
+	if en, err = detect.New(reg, dctx, detect.Options{Log: a.log}); err != nil {
+		return nil, nil, usageError{err} // suppression rules
+	}
+	prior, err := lake.ReadFindings(l.Dir())
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := en.Load(prior); err != nil {
+		return nil, nil, err
+	}
+	if err := en.LoadState(l.DetectState()); err != nil {
+		return nil, nil, err
+	}
+	return en, closeGeo, nil
+}
+
+// saveDetector flushes the engine and stores its findings and state.
+func saveDetector(l *lake.Lake, en *detect.Engine) ([]vigil.Finding, error) {
+	en.Flush()
+	findings := en.Findings()
+	if err := l.WriteFindings(findings); err != nil {
+		return nil, err
+	}
+	return findings, en.SaveState(l.DetectState())
+}
+
+// registerDetectContext adds the flags that feed detections.
+func registerDetectContext(f *pflag.FlagSet, o *detectOptions) {
+	f.StringArrayVar(&o.geoip, "geoip", nil, "MaxMind-format database for remote addresses (repeatable)")
+	f.StringArrayVar(&o.threatLists, "threat-list", nil, "file of malicious IPs/CIDRs (repeatable; the .Custom finding types)")
+	f.StringVar(&o.torList, "tor-list", "", "file of Tor exit-node addresses (the TorIPCaller finding types)")
+	f.StringArrayVar(&o.trustedLists, "trusted-list", nil, "file of trusted IPs/CIDRs whose activity is not evaluated (repeatable)")
+	f.StringVar(&o.suppressions, "suppressions", "", "YAML file of suppression rules")
 }

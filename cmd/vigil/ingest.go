@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/vigil-sec/vigil/internal/awsapi"
+	"github.com/vigil-sec/vigil/internal/detect"
 	"github.com/vigil-sec/vigil/internal/flowlogs"
 	"github.com/vigil-sec/vigil/internal/ingest"
 	"github.com/vigil-sec/vigil/internal/lake"
@@ -43,6 +44,8 @@ type ingestOptions struct {
 	until     string
 	downloads int
 	sqsURL    string
+	noDetect  bool
+	detect    detectOptions
 }
 
 func newIngestCmd(a *app) *cobra.Command {
@@ -81,6 +84,8 @@ inputs or records could not be ingested (listed in the summary).`,
 	f.StringVar(&o.since, "since", "", "S3 and CloudWatch Logs sources: from this UTC day (YYYY-MM-DD)")
 	f.StringVar(&o.until, "until", "", "S3 and CloudWatch Logs sources: up to this UTC day, included")
 	f.IntVar(&o.downloads, "parallel-downloads", 16, "S3 sources: prefixes listed and objects fetched at once")
+	f.BoolVar(&o.noDetect, "no-detect", false, "do not run detections inline (they run by default on local lakes)")
+	registerDetectContext(f, &o.detect)
 	f.StringVar(&o.sqsURL, "sqs-queue-url", "", "with --watch: also ingest the objects announced by S3 event notifications on this SQS queue")
 	f.IntVar(&o.workers, "workers", 0, "parallel decoders (default: number of CPUs)")
 	f.BoolVar(&o.json, "json", false, "print the summary as JSON")
@@ -122,6 +127,20 @@ func runIngest(ctx context.Context, a *app, o ingestOptions, paths []string) err
 		Log:        a.log,
 		FlowFormat: flowFormat,
 	}
+	var en *detect.Engine
+	if !o.noDetect && !l.Remote() {
+		var closeGeo func()
+		if en, closeGeo, err = openDetector(a, l, o.detect); err != nil {
+			return err
+		}
+		defer closeGeo()
+		opts.Detector = en
+		opts.Accounts = en.AddAccounts
+		opts.AfterRun = func() error {
+			_, err := saveDetector(l, en)
+			return err
+		}
+	}
 	if o.watch {
 		return watch(ctx, a, l, src, opts, o)
 	}
@@ -145,6 +164,9 @@ func runIngest(ctx context.Context, a *app, o ingestOptions, paths []string) err
 		}
 	} else {
 		printIngestSummary(a.stdout, stats)
+		if en != nil {
+			printFindingsLine(a.stdout, en)
+		}
 	}
 	if partial {
 		return &exitError{code: exitPartial, err: fmt.Errorf("%d input(s) failed and %d bad record(s) were skipped; see the summary", stats.Failed, stats.BadRecords)}
@@ -361,4 +383,20 @@ func watchSQS(ctx context.Context, a *app, l *lake.Lake, opts ingest.Options, o 
 	}
 	fmt.Fprintln(a.stderr, "stopped")
 	return nil
+}
+
+// printFindingsLine summarises what inline detection found.
+func printFindingsLine(w io.Writer, en *detect.Engine) {
+	fs := en.Findings()
+	changed := en.Changed()
+	var high, updated int
+	for _, f := range fs {
+		if changed[f.ID] {
+			updated++
+		}
+		if f.Severity >= 7 {
+			high++
+		}
+	}
+	fmt.Fprintf(w, "findings: %d in the lake (%d high or critical), %d new or updated by this run; see vigil findings\n", len(fs), high, updated)
 }

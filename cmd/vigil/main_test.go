@@ -165,3 +165,38 @@ func TestIngestWatch(t *testing.T) {
 		t.Errorf("after watch: exit %d, %q", code, got)
 	}
 }
+
+// TestIngestDetectsInline checks that ingest runs the detections in the
+// same pass, that a re-run changes no count, and that --no-detect skips
+// them.
+func TestIngestDetectsInline(t *testing.T) {
+	src := t.TempDir()
+	rec := func(id, name string) string {
+		return `{"eventVersion":"1.08","userIdentity":{"type":"Root","principalId":"111122223333","arn":"arn:aws:iam::111122223333:root","accountId":"111122223333"},` +
+			`"eventTime":"2020-10-23T10:00:00Z","eventSource":"iam.amazonaws.com","eventName":"` + name + `","awsRegion":"us-east-1",` +
+			`"sourceIPAddress":"203.0.113.9","userAgent":"aws-cli/2","eventID":"` + id + `","eventType":"AwsApiCall","recipientAccountId":"111122223333"}`
+	}
+	p := filepath.Join(src, "AWSLogs/111122223333/CloudTrail/us-east-1/2020/10/23/111122223333_CloudTrail_us-east-1_20201023T1000Z_a.json")
+	os.MkdirAll(filepath.Dir(p), 0o755)
+	os.WriteFile(p, []byte(`{"Records":[`+rec("e1", "ListUsers")+`,`+rec("e2", "ListRoles")+`]}`), 0o644)
+
+	lk := t.TempDir()
+	for i := 0; i < 2; i++ {
+		code, out, stderr := runVigil(t, "ingest", "--lake", lk, src)
+		if code != 0 || !strings.Contains(out, "findings: 1 in the lake") {
+			t.Fatalf("run %d: exit %d: %s %s", i, code, out, stderr)
+		}
+	}
+	code, out, _ := runVigil(t, "findings", "--lake", lk, "--format", "json")
+	var fs []map[string]any
+	if err := json.Unmarshal([]byte(out), &fs); code != 0 || err != nil || len(fs) != 1 {
+		t.Fatalf("findings: exit %d, %v: %s", code, err, out)
+	}
+	if fs[0]["type"] != "Policy:IAMUser/RootCredentialUsage" || fs[0]["service"].(map[string]any)["count"] != 2.0 {
+		t.Errorf("finding = %v", fs[0])
+	}
+	plain := t.TempDir()
+	if code, out, _ := runVigil(t, "ingest", "--lake", plain, "--no-detect", src); code != 0 || strings.Contains(out, "findings:") {
+		t.Errorf("--no-detect: exit %d: %s", code, out)
+	}
+}

@@ -360,3 +360,15 @@ func (en *Engine) Changed() map[string]bool {
 	}
 	return out
 }
+
+// AddAccounts adds accounts to the organization's (Context.Accounts), for
+// a run that learns them from its inputs. Call it before feeding events:
+// it is not safe concurrently with Event.
+func (en *Engine) AddAccounts(accounts []string) {
+	if en.ctx.Accounts == nil {
+		en.ctx.Accounts = map[string]bool{}
+	}
+	for _, a := range accounts {
+		en.ctx.Accounts[a] = true
+	}
+}

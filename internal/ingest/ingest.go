@@ -42,10 +42,26 @@ type Options struct {
 	// the decoders (for remote sources, where the network, not decoding,
 	// is the bottleneck).
 	Prefetch int
+	// Detector, if set, sees every record as it is written: detection
+	// inline, in the same pass over the data. It must be safe for
+	// concurrent use and must not retain the records.
+	Detector Detector
+	// AfterRun, if set, is called when Run ends, whether it succeeded or
+	// not, so that what the Detector learnt from committed records is kept.
+	AfterRun func() error
+	// Accounts, if set, is told the accounts of the inputs found, before
+	// any record is decoded (the detector's notion of "our" accounts).
+	Accounts func([]string)
 	// Known, if set, holds the inputs already ingested (key -> size), so
 	// that repeated runs (--watch) need not re-read the lake's record; Run
 	// adds what it ingests. Nil: read from the lake.
 	Known *Known
+}
+
+// Detector is what ingest feeds records to (detect.Engine).
+type Detector interface {
+	Events(p vigil.Partition, events []vigil.Event)
+	Flow(rec *vigil.FlowRecord, p vigil.Partition)
 }
 
 // Known is the set of ingested inputs, shared by successive runs.
@@ -164,7 +180,7 @@ func CloudTrail(ctx context.Context, l *lake.Lake, roots []string, opt Options) 
 }
 
 // Run ingests the objects src lists into l.
-func Run(ctx context.Context, l *lake.Lake, src source.Lister, opt Options) (Stats, error) {
+func Run(ctx context.Context, l *lake.Lake, src source.Lister, opt Options) (_ Stats, err error) {
 	start := time.Now()
 	if opt.Workers <= 0 {
 		opt.Workers = runtime.GOMAXPROCS(0)
@@ -183,6 +199,13 @@ func Run(ctx context.Context, l *lake.Lake, src source.Lister, opt Options) (Sta
 	f, err := discover(ctx, src)
 	if err != nil {
 		return Stats{}, err
+	}
+	if opt.AfterRun != nil {
+		defer func() {
+			if aerr := opt.AfterRun(); aerr != nil && err == nil {
+				err = aerr
+			}
+		}()
 	}
 	if opt.Known == nil {
 		if opt.Known, err = LoadKnown(l); err != nil {
@@ -206,6 +229,17 @@ func Run(ctx context.Context, l *lake.Lake, src source.Lister, opt Options) (Sta
 		}
 	}
 	opt.Progress.TotalFiles.Store(int64(len(todo)))
+	if opt.Accounts != nil {
+		seen := map[string]bool{}
+		var accounts []string
+		for _, in := range f.inputs {
+			if a := in.part.Account; a != "" && !seen[a] {
+				seen[a] = true
+				accounts = append(accounts, a)
+			}
+		}
+		opt.Accounts(accounts)
+	}
 	runCtx, stopPrefetch := context.WithCancel(ctx)
 	defer stopPrefetch()
 	if opt.Prefetch > 0 {
@@ -444,12 +478,26 @@ func (r *run) file(ctx context.Context, b *batch, d *decoder, in input) (dirty b
 		events: func(part vigil.Partition, events []vigil.Event) error {
 			dirty = true
 			b.touch(lake.TableCloudTrail, part)
-			return b.cloudTrail(r.opt.Writer).Write(part, in.key, events)
+			if err := b.cloudTrail(r.opt.Writer).Write(part, in.key, events); err != nil {
+				return err
+			}
+			if r.opt.Detector != nil {
+				r.opt.Detector.Events(part, events)
+			}
+			return nil
 		},
 		flows: func(part vigil.Partition, recs []vigil.FlowRecord) error {
 			dirty = true
 			b.touch(lake.TableFlowLogs, part)
-			return b.flows(r.opt.Writer).Write(part, in.key, recs)
+			if err := b.flows(r.opt.Writer).Write(part, in.key, recs); err != nil {
+				return err
+			}
+			if d := r.opt.Detector; d != nil {
+				for i := range recs {
+					d.Flow(&recs[i], part)
+				}
+			}
+			return nil
 		},
 	}
 	res, err := d.decode(rc, in, sink)

@@ -61,7 +61,7 @@ func detectFixture(t *testing.T) (lk string, flags []string) {
 	mmdb := filepath.Join(dir, "geo.mmdb")
 	geotest.Write(t, mmdb, "GeoLite2-City", geotest.Entry{CIDR: "185.220.101.0/24", Location: geo.Location{CountryCode: "DE", CountryName: "Germany", ASN: 64496, ASNOrg: "Tor Exit Hosting"}})
 	lk = filepath.Join(dir, "lake")
-	if code, out, stderr := runVigil(t, "ingest", "--lake", lk, "--no-detect", src) // detect runs below, as a retro-hunt; code != 0 {
+	if code, out, stderr := runVigil(t, "ingest", "--lake", lk, "--no-detect", src); code != 0 {
 		t.Fatalf("ingest exit %d: %s %s", code, out, stderr)
 	}
 	return lk, []string{"--tor-list", tor, "--threat-list", threats, "--trusted-list", trusted, "--suppressions", supp, "--geoip", mmdb}

@@ -85,12 +85,24 @@ func runDemo(ctx context.Context, a *app, o demoOptions, now time.Time) error {
 	if err != nil {
 		return err
 	}
-	stats, err := ingest.Dir(ctx, l, []string{data}, ingest.Options{Compact: true, Log: a.log})
+	en, closeGeo, err := openDetector(a, l, detectOptions{})
+	if err != nil {
+		l.Close()
+		return err
+	}
+	defer closeGeo()
+	stats, err := ingest.Dir(ctx, l, []string{data}, ingest.Options{
+		Compact: true, Log: a.log,
+		Detector: en, Accounts: en.AddAccounts,
+		AfterRun: func() error { _, err := saveDetector(l, en); return err },
+	})
 	l.Close()
 	if err != nil && !errors.Is(err, ingest.ErrSomeInputsFailed) {
 		return err
 	}
 	printIngestSummary(w, stats)
+	fmt.Fprint(w, "   ")
+	printFindingsLine(w, en)
 	fmt.Fprintln(w)
 
 	eng, err := lake.OpenEngine(ctx, lakeDir)
@@ -115,7 +127,18 @@ func runDemo(ctx context.Context, a *app, o demoOptions, now time.Time) error {
 			return err
 		}
 	}
+	fmt.Fprintln(w, "== 6. Findings (GuardDuty's types and Vigil's), detected during the ingest")
+	res, err := eng.Query(ctx, `select severity_label as severity, type, count(*) as findings, sum("count") as events
+		from auditing.findings group by all order by max(severity) desc, type`, 0)
+	if err != nil {
+		return fmt.Errorf("findings: %w", err)
+	}
+	if err := report.WriteRows(w, "table", res.Columns, res.Rows); err != nil {
+		return err
+	}
+	fmt.Fprintln(w)
 	fmt.Fprintf(w, `== Next
+   vigil findings --lake %[1]s --min-severity medium
    vigil query --lake %[1]s --list-saved
    vigil query --lake %[1]s --saved RootLogin30Days --format json
    vigil query --lake %[1]s --saved InstanceConversations --param target=<instance id, eni or IP>

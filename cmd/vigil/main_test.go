@@ -200,3 +200,26 @@ func TestIngestDetectsInline(t *testing.T) {
 		t.Errorf("--no-detect: exit %d: %s", code, out)
 	}
 }
+
+func TestLakeCompact(t *testing.T) {
+	src, lk := t.TempDir(), t.TempDir()
+	for i, id := range []string{"a", "b", "c"} {
+		p := filepath.Join(src, "AWSLogs/111122223333/CloudTrail/us-east-1/2020/10/23", "111122223333_CloudTrail_us-east-1_20201023T1000Z_"+id+".json")
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		os.WriteFile(p, []byte(`{"Records":[{"eventVersion":"1.08","eventTime":"2020-10-23T10:00:00Z","eventSource":"s3.amazonaws.com","eventName":"ListBuckets","awsRegion":"us-east-1","eventID":"`+id+`","recipientAccountId":"111122223333"}]}`), 0o644)
+		// One ingest per file, uncompacted: three small files in one partition.
+		if code, out, _ := runVigil(t, "ingest", "--lake", lk, "--no-compact", "--no-detect", p); code != 0 {
+			t.Fatalf("ingest %d: %s", i, out)
+		}
+	}
+	glob := filepath.Join(lk, "cloudtrail/account=111122223333/region=us-east-1/date=2020-10-23/*.parquet")
+	before, _ := filepath.Glob(glob)
+	code, out, _ := runVigil(t, "lake", "compact", "--lake", lk)
+	after, _ := filepath.Glob(glob)
+	if code != 0 || len(before) != 3 || len(after) != 1 || !strings.Contains(out, "compacted 1 partitions") {
+		t.Errorf("exit %d, files %d -> %d: %s", code, len(before), len(after), out)
+	}
+	if _, got, _ := runVigil(t, "query", "--lake", lk, "--format", "csv", "select count(*) n from auditing.cloudtrail"); got != "n\n3\n" {
+		t.Errorf("after compaction: %q", got)
+	}
+}

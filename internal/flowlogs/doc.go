@@ -14,10 +14,9 @@
 //   - S3 keys in the delivery layouts, plain and Hive-compatible, daily and
 //     hourly (ParseKey), and partitions derived from records (RecordPartition).
 //
-// It does not decompress (the caller does), store anything, or read Transit
-// Gateway Flow Logs: their fields (tgw-id, packets-lost-*, ...) have no
-// vigil.FlowField, and such input is reported with an UnknownFieldError
-// rather than read as a partial VPC record.
+// Transit Gateway Flow Logs (resource-type, tgw-*, packets-lost-* fields)
+// are read like VPC Flow Logs: they share the S3 layout and the format
+// rules. It does not decompress (the caller does) or store anything.
 //
 // Main types: Reader (streaming text reader, constant memory) and Key.
 //

@@ -60,22 +60,8 @@ func (e *UnknownFieldError) Error() string {
 		fmt.Fprintf(&b, "line %d: ", e.Line)
 	}
 	fmt.Fprintf(&b, "unknown flow log field %q", e.Name)
-	if e.TransitGateway() {
-		b.WriteString(" (a Transit Gateway Flow Logs field: only VPC Flow Logs are supported)")
-	} else {
-		b.WriteString(" (vigil.FlowRecord has no such column; supported: versions 2 to 8)")
-	}
+	b.WriteString(" (vigil.FlowRecord has no such column; supported: VPC Flow Logs versions 2 to 8 and Transit Gateway Flow Logs)")
 	return b.String()
-}
-
-// TransitGateway reports whether the field belongs to Transit Gateway Flow
-// Logs (version 6 of the TGW format), which vigil does not read.
-// See https://docs.aws.amazon.com/vpc/latest/tgw/tgw-flow-logs.html.
-func (e *UnknownFieldError) TransitGateway() bool { return isTGWField(e.Name) }
-
-func isTGWField(name string) bool {
-	name = strings.ReplaceAll(name, "_", "-")
-	return name == "resource-type" || strings.HasPrefix(name, "tgw-") || strings.HasPrefix(name, "packets-lost-")
 }
 
 // errEmptyFormat is returned for a format without fields.

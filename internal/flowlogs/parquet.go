@@ -42,9 +42,6 @@ func ReadParquet(r io.ReaderAt, size int64, fn func(rec *vigil.FlowRecord) error
 		if len(path) != 1 {
 			continue // nested: no flow log field is
 		}
-		if isTGWField(path[0]) {
-			return fmt.Errorf("%w: column %w", vigil.ErrMalformedInput, &UnknownFieldError{Name: path[0]})
-		}
 		if fld, ok := fieldsByName[path[0]]; ok {
 			cols[i] = parquetColumn{field: fld, ok: true}
 		}

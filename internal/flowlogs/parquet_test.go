@@ -154,12 +154,24 @@ func TestReadParquetConversions(t *testing.T) {
 	}
 }
 
-func TestReadParquetErrors(t *testing.T) {
+func TestReadParquetTransitGateway(t *testing.T) {
 	type tgwRow struct {
 		Version  int32  `parquet:"version"`
 		Resource string `parquet:"resource_type"`
 		TGWID    string `parquet:"tgw_id"`
+		Lost     int64  `parquet:"packets_lost_blackhole"`
 	}
+	data := writeParquet(t, []tgwRow{{6, "TransitGateway", "tgw-0123456789abcdef0", 3}})
+	var got []vigil.FlowRecord
+	err := ReadParquet(bytes.NewReader(data), int64(len(data)), func(r *vigil.FlowRecord) error { got = append(got, *r); return nil })
+	want := []vigil.FlowRecord{mk(vigil.FlowVersion, 6, vigil.FlowResourceType, "TransitGateway",
+		vigil.FlowTGWID, "tgw-0123456789abcdef0", vigil.FlowPacketsLostBlackhole, 3)}
+	if diff := cmp.Diff(want, got); err != nil || diff != "" {
+		t.Errorf("err %v, records (-want +got):\n%s", err, diff)
+	}
+}
+
+func TestReadParquetErrors(t *testing.T) {
 	type badNumber struct {
 		SrcPort string `parquet:"srcport"`
 	}
@@ -177,8 +189,6 @@ func TestReadParquetErrors(t *testing.T) {
 	}{
 		{"not Parquet", []byte("version account-id\n2 123456789012\n"), nil, "malformed input: open Parquet: ", vigil.ErrMalformedInput},
 		{"truncated", valid[:len(valid)/2], nil, "malformed input: open Parquet: ", vigil.ErrMalformedInput},
-		{"Transit Gateway Flow Logs", writeParquet(t, []tgwRow{{6, "TransitGateway", "tgw-0123456789abcdef0"}}), nil,
-			`malformed input: column unknown flow log field "resource_type" (a Transit Gateway Flow Logs field: only VPC Flow Logs are supported)`, vigil.ErrMalformedInput},
 		{"text that is not a number", writeParquet(t, []badNumber{{"443"}, {"https"}}), nil,
 			`malformed input: row 2: srcport: not a number: "https"`, vigil.ErrMalformedInput},
 		{"float column", writeParquet(t, []floatPort{{443}}), nil,

@@ -196,8 +196,21 @@ func TestReaderFixtures(t *testing.T) {
 			want: map[int]vigil.FlowRecord{1: v2("2 123456789010 eni-1235b8ca123456789 - - - - - - - 1431280876 1431280934 - NODATA")},
 		},
 		{file: "header_only.log", n: 0},
-		{file: "tgw_flowlog.log", err: `malformed input: line 1: unknown flow log field "resource-type" (a Transit Gateway Flow Logs field: only VPC Flow Logs are supported)`},
-		{file: "unknown_field.log", err: `malformed input: line 1: unknown flow log field "resource-id" (vigil.FlowRecord has no such column; supported: versions 2 to 8)`},
+		{file: "tgw_flowlog.log", n: 1, want: map[int]vigil.FlowRecord{
+			0: mk(vigil.FlowVersion, 6, vigil.FlowResourceType, "TransitGateway", vigil.FlowAccountID, "123456789012",
+				vigil.FlowTGWID, "tgw-0123456789abcdef0", vigil.FlowTGWAttachmentID, "tgw-attach-0123456789abcdef0",
+				vigil.FlowTGWSrcVPCAccountID, "123456789012", vigil.FlowTGWDstVPCAccountID, "123456789012",
+				vigil.FlowTGWSrcVPCID, "vpc-0123456789abcdef0", vigil.FlowTGWDstVPCID, "vpc-0fedcba9876543210",
+				vigil.FlowTGWSrcSubnetID, "subnet-0123456789abcdef0", vigil.FlowTGWDstSubnetID, "subnet-0fedcba9876543210",
+				vigil.FlowTGWSrcENI, "eni-0123456789abcdef0", vigil.FlowTGWDstENI, "eni-0fedcba9876543210",
+				vigil.FlowTGWSrcAZID, "use1-az1", vigil.FlowTGWDstAZID, "use1-az2", vigil.FlowTGWPairAttachmentID, "tgw-attach-0fedcba9876543210",
+				vigil.FlowSrcAddr, "10.0.1.10", vigil.FlowDstAddr, "10.1.1.20", vigil.FlowSrcPort, 49152, vigil.FlowDstPort, 443,
+				vigil.FlowProtocol, 6, vigil.FlowPackets, 10, vigil.FlowBytes, 1500, vigil.FlowStart, 1700000000, vigil.FlowEnd, 1700000060,
+				vigil.FlowLogStatus, "OK", vigil.FlowType, "IPv4", vigil.FlowPacketsLostNoRoute, 0, vigil.FlowPacketsLostBlackhole, 0,
+				vigil.FlowPacketsLostMTUExceeded, 0, vigil.FlowPacketsLostTTLExpired, 0, vigil.FlowTCPFlags, 2,
+				vigil.FlowRegion, "us-east-1", vigil.FlowFlowDirection, "ingress"),
+		}},
+		{file: "unknown_field.log", err: `malformed input: line 1: unknown flow log field "resource-id" (vigil.FlowRecord has no such column; supported: VPC Flow Logs versions 2 to 8 and Transit Gateway Flow Logs)`},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
 			var format []vigil.FlowField
@@ -290,7 +303,7 @@ func TestReaderFormats(t *testing.T) {
 			nil, []string{"line 1: malformed record: 13 fields, format has 14"}},
 		{"too many fields", strings.TrimSuffix(accept, "\n") + " extra\n", nil, nil, []string{"line 1: malformed record: 15 fields, format has 14"}},
 		{"far too many fields", strings.Repeat("x ", 100) + "\n" + accept, nil, []vigil.FlowRecord{wantAccept},
-			[]string{"line 1: malformed record: more than 41 fields, format has 14"}},
+			[]string{"line 1: malformed record: more than 59 fields, format has 14"}},
 		{"number too large", "2 1 eni-1 a b 1 2 3 99999999999999999999 1 1 1 ACCEPT OK\n", nil, nil,
 			[]string{`line 1: malformed record: packets: not a number: "99999999999999999999"`}},
 		{"negative number", "2 1 eni-1 a b 1 2 3 -5 1 1 1 ACCEPT OK\n", nil,
@@ -339,7 +352,7 @@ func TestReaderInputErrors(t *testing.T) {
 		{"duplicate header field", strings.NewReader("version srcaddr version\n"), nil,
 			`malformed input: line 1: header: duplicate flow log field "version"`, vigil.ErrMalformedInput},
 		{"unknown field in a later header", strings.NewReader("version srcaddr\n2 10.0.0.1\nversion srcaddr bogus-field\n"), nil,
-			`malformed input: line 3: unknown flow log field "bogus-field" (vigil.FlowRecord has no such column; supported: versions 2 to 8)`, vigil.ErrMalformedInput},
+			`malformed input: line 3: unknown flow log field "bogus-field" (vigil.FlowRecord has no such column; supported: VPC Flow Logs versions 2 to 8 and Transit Gateway Flow Logs)`, vigil.ErrMalformedInput},
 		{"read error", iotest.ErrReader(errRead), nil, "malformed input: line 1: connection reset", errRead},
 		{"read error after data", io.MultiReader(strings.NewReader("2 1 eni-1 a b 1 2 3 4 5 6 7 ACCEPT OK\n2 1"), iotest.ErrReader(errRead)), nil,
 			"malformed input: line 2: connection reset", errRead},
@@ -360,10 +373,8 @@ func TestReaderInputErrors(t *testing.T) {
 func TestReaderUnknownFieldError(t *testing.T) {
 	for _, tc := range []struct {
 		file, name string
-		tgw        bool
 	}{
-		{"tgw_flowlog.log", "resource-type", true},
-		{"unknown_field.log", "resource-id", false},
+		{"unknown_field.log", "resource-id"},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
 			var rec vigil.FlowRecord
@@ -372,8 +383,8 @@ func TestReaderUnknownFieldError(t *testing.T) {
 			if !ok {
 				t.Fatalf("error = %v, want an *UnknownFieldError", err)
 			}
-			if ue.Name != tc.name || ue.Line != 1 || ue.TransitGateway() != tc.tgw {
-				t.Errorf("got %+v (TransitGateway %v), want name %q line 1 TransitGateway %v", ue, ue.TransitGateway(), tc.name, tc.tgw)
+			if ue.Name != tc.name || ue.Line != 1 {
+				t.Errorf("got %+v, want name %q line 1", ue, tc.name)
 			}
 		})
 	}
@@ -404,11 +415,11 @@ func TestParseFormat(t *testing.T) {
 			[]vigil.FlowField{vigil.FlowPktDstAddr, vigil.FlowRejectReason, vigil.FlowECSTaskID}, ""},
 		{"all fields", strings.Join(vigil.FlowFieldNames[:], " "), allFields(), ""},
 		{"empty", " \t", nil, "empty flow log format"},
-		{"unknown", "version foo", nil, `unknown flow log field "foo" (vigil.FlowRecord has no such column; supported: versions 2 to 8)`},
-		{"Transit Gateway field", "${tgw-id}", nil, `unknown flow log field "tgw-id" (a Transit Gateway Flow Logs field: only VPC Flow Logs are supported)`},
-		{"unclosed brace", "${version", nil, `unknown flow log field "${version" (vigil.FlowRecord has no such column; supported: versions 2 to 8)`},
+		{"unknown", "version foo", nil, `unknown flow log field "foo" (vigil.FlowRecord has no such column; supported: VPC Flow Logs versions 2 to 8 and Transit Gateway Flow Logs)`},
+		{"Transit Gateway field", "${tgw-id} ${packets-lost-blackhole}", []vigil.FlowField{vigil.FlowTGWID, vigil.FlowPacketsLostBlackhole}, ""},
+		{"unclosed brace", "${version", nil, `unknown flow log field "${version" (vigil.FlowRecord has no such column; supported: VPC Flow Logs versions 2 to 8 and Transit Gateway Flow Logs)`},
 		{"duplicate", "${srcaddr} srcaddr", nil, `duplicate flow log field "srcaddr"`},
-		{"upper case", "VERSION", nil, `unknown flow log field "VERSION" (vigil.FlowRecord has no such column; supported: versions 2 to 8)`},
+		{"upper case", "VERSION", nil, `unknown flow log field "VERSION" (vigil.FlowRecord has no such column; supported: VPC Flow Logs versions 2 to 8 and Transit Gateway Flow Logs)`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := ParseFormat(tc.in)

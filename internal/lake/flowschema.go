@@ -6,7 +6,8 @@ import "github.com/vigil-sec/vigil/internal/vigil"
 const TableFlowLogs = "flowlogs"
 
 // flowRow is one row of the flowlogs table: AWS's documented Athena
-// flow-log columns (v2–v5, plus the v7 ECS fields and v8 reject_reason),
+// flow-log columns (v2–v5, plus the v7 ECS fields and v8 reject_reason,
+// and the Transit Gateway Flow Logs fields, NULL in VPC records),
 // hyphens as underscores, numeric types as in the documented DDL. '-'
 // fields are NULL. The record's own region field (v4) is not a column: its
 // name is the region partition's, and it holds the same value.
@@ -50,7 +51,26 @@ type flowRow struct {
 	ECSTaskARN              *string `parquet:"ecs_task_arn,optional,dict"`
 	ECSTaskID               *string `parquet:"ecs_task_id,optional,dict"`
 	RejectReason            *string `parquet:"reject_reason,optional,dict"`
-	Source                  *string `parquet:"vigil_source,optional,dict"`
+	// Transit Gateway Flow Logs fields.
+	ResourceType           *string `parquet:"resource_type,optional,dict"`
+	TGWID                  *string `parquet:"tgw_id,optional,dict"`
+	TGWAttachmentID        *string `parquet:"tgw_attachment_id,optional,dict"`
+	TGWSrcVPCAccountID     *string `parquet:"tgw_src_vpc_account_id,optional,dict"`
+	TGWDstVPCAccountID     *string `parquet:"tgw_dst_vpc_account_id,optional,dict"`
+	TGWSrcVPCID            *string `parquet:"tgw_src_vpc_id,optional,dict"`
+	TGWDstVPCID            *string `parquet:"tgw_dst_vpc_id,optional,dict"`
+	TGWSrcSubnetID         *string `parquet:"tgw_src_subnet_id,optional,dict"`
+	TGWDstSubnetID         *string `parquet:"tgw_dst_subnet_id,optional,dict"`
+	TGWSrcENI              *string `parquet:"tgw_src_eni,optional,dict"`
+	TGWDstENI              *string `parquet:"tgw_dst_eni,optional,dict"`
+	TGWSrcAZID             *string `parquet:"tgw_src_az_id,optional,dict"`
+	TGWDstAZID             *string `parquet:"tgw_dst_az_id,optional,dict"`
+	TGWPairAttachmentID    *string `parquet:"tgw_pair_attachment_id,optional,dict"`
+	PacketsLostNoRoute     *int64  `parquet:"packets_lost_no_route,optional"`
+	PacketsLostBlackhole   *int64  `parquet:"packets_lost_blackhole,optional"`
+	PacketsLostMTUExceeded *int64  `parquet:"packets_lost_mtu_exceeded,optional"`
+	PacketsLostTTLExpired  *int64  `parquet:"packets_lost_ttl_expired,optional"`
+	Source                 *string `parquet:"vigil_source,optional,dict"`
 }
 
 // flowArena hands out a batch's pointers from slabs (see rowArena).
@@ -106,6 +126,15 @@ func (a *flowArena) row(r *vigil.FlowRecord, source *string) flowRow {
 		ECSContainerID: s(vigil.FlowECSContainerID), ECSSecondContainerID: s(vigil.FlowECSSecondContainerID),
 		ECSServiceName: s(vigil.FlowECSServiceName), ECSTaskDefinitionARN: s(vigil.FlowECSTaskDefinitionARN),
 		ECSTaskARN: s(vigil.FlowECSTaskARN), ECSTaskID: s(vigil.FlowECSTaskID), RejectReason: s(vigil.FlowRejectReason),
+		ResourceType: s(vigil.FlowResourceType), TGWID: s(vigil.FlowTGWID), TGWAttachmentID: s(vigil.FlowTGWAttachmentID),
+		TGWSrcVPCAccountID: s(vigil.FlowTGWSrcVPCAccountID), TGWDstVPCAccountID: s(vigil.FlowTGWDstVPCAccountID),
+		TGWSrcVPCID: s(vigil.FlowTGWSrcVPCID), TGWDstVPCID: s(vigil.FlowTGWDstVPCID),
+		TGWSrcSubnetID: s(vigil.FlowTGWSrcSubnetID), TGWDstSubnetID: s(vigil.FlowTGWDstSubnetID),
+		TGWSrcENI: s(vigil.FlowTGWSrcENI), TGWDstENI: s(vigil.FlowTGWDstENI),
+		TGWSrcAZID: s(vigil.FlowTGWSrcAZID), TGWDstAZID: s(vigil.FlowTGWDstAZID),
+		TGWPairAttachmentID: s(vigil.FlowTGWPairAttachmentID),
+		PacketsLostNoRoute:  i64(vigil.FlowPacketsLostNoRoute), PacketsLostBlackhole: i64(vigil.FlowPacketsLostBlackhole),
+		PacketsLostMTUExceeded: i64(vigil.FlowPacketsLostMTUExceeded), PacketsLostTTLExpired: i64(vigil.FlowPacketsLostTTLExpired),
 		Source: source,
 	}
 }

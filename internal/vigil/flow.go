@@ -1,7 +1,7 @@
 package vigil
 
 // FlowField identifies a VPC Flow Logs field, in AWS's documented order
-// (versions 2 to 8). See
+// (versions 2 to 8), followed by the Transit Gateway Flow Logs fields. See
 // https://docs.aws.amazon.com/vpc/latest/userguide/flow-log-records.html.
 type FlowField uint8
 
@@ -47,6 +47,26 @@ const (
 	FlowECSTaskARN
 	FlowECSTaskID
 	FlowRejectReason
+	// Transit Gateway Flow Logs fields
+	// (https://docs.aws.amazon.com/vpc/latest/tgw/tgw-flow-logs.html).
+	FlowResourceType
+	FlowTGWID
+	FlowTGWAttachmentID
+	FlowTGWSrcVPCAccountID
+	FlowTGWDstVPCAccountID
+	FlowTGWSrcVPCID
+	FlowTGWDstVPCID
+	FlowTGWSrcSubnetID
+	FlowTGWDstSubnetID
+	FlowTGWSrcENI
+	FlowTGWDstENI
+	FlowTGWSrcAZID
+	FlowTGWDstAZID
+	FlowTGWPairAttachmentID
+	FlowPacketsLostNoRoute
+	FlowPacketsLostBlackhole
+	FlowPacketsLostMTUExceeded
+	FlowPacketsLostTTLExpired
 	NumFlowFields
 )
 
@@ -61,6 +81,10 @@ var FlowFieldNames = [NumFlowFields]string{
 	"ecs-cluster-arn", "ecs-cluster-name", "ecs-container-instance-arn", "ecs-container-instance-id",
 	"ecs-container-id", "ecs-second-container-id", "ecs-service-name", "ecs-task-definition-arn",
 	"ecs-task-arn", "ecs-task-id", "reject-reason",
+	"resource-type", "tgw-id", "tgw-attachment-id", "tgw-src-vpc-account-id", "tgw-dst-vpc-account-id",
+	"tgw-src-vpc-id", "tgw-dst-vpc-id", "tgw-src-subnet-id", "tgw-dst-subnet-id", "tgw-src-eni",
+	"tgw-dst-eni", "tgw-src-az-id", "tgw-dst-az-id", "tgw-pair-attachment-id", "packets-lost-no-route",
+	"packets-lost-blackhole", "packets-lost-mtu-exceeded", "packets-lost-ttl-expired",
 }
 
 // FlowRecord is one VPC Flow Logs record. Numeric fields hold their value
@@ -78,7 +102,8 @@ type FlowRecord struct {
 func FlowNumeric(f FlowField) bool {
 	switch f {
 	case FlowVersion, FlowSrcPort, FlowDstPort, FlowProtocol, FlowPackets, FlowBytes, FlowStart, FlowEnd,
-		FlowTCPFlags, FlowTrafficPath:
+		FlowTCPFlags, FlowTrafficPath, FlowPacketsLostNoRoute, FlowPacketsLostBlackhole,
+		FlowPacketsLostMTUExceeded, FlowPacketsLostTTLExpired:
 		return true
 	}
 	return false

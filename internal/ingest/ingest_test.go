@@ -208,3 +208,27 @@ func TestIngestBadInputs(t *testing.T) {
 		t.Errorf("re-run: %v %+v", err, s)
 	}
 }
+
+func TestIngestTransitGatewayFlowLogs(t *testing.T) {
+	src, lk := t.TempDir(), t.TempDir()
+	tgw, err := os.ReadFile("../flowlogs/testdata/tgw_flowlog.log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(src, "AWSLogs/123456789012/vpcflowlogs/us-east-1/2023/11/14/123456789012_vpcflowlogs_us-east-1_fl-1_20231114T2210Z_abc.log.gz"), gz(t, tgw))
+	if s, err := ingestDir(t, lk, src); err != nil || s.FlowRecords != 1 {
+		t.Fatalf("ingest: %v %+v", err, s)
+	}
+	eng, err := lake.OpenEngine(t.Context(), lk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer eng.Close()
+	res, err := eng.Query(t.Context(), `select resource_type, tgw_id, tgw_dst_eni, packets_lost_blackhole, srcaddr, bytes, interface_id is null from auditing.flowlogs`, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(res.Rows); got != "[[TransitGateway tgw-0123456789abcdef0 eni-0fedcba9876543210 0 10.0.1.10 1500 true]]" {
+		t.Errorf("rows = %s", got)
+	}
+}

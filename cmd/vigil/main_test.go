@@ -81,6 +81,7 @@ func TestQueryUsageErrors(t *testing.T) {
 		{"query", "--lake", lk, "--saved", "AccessKeyActivity"}, // required parameter missing
 		{"ingest", "somewhere"},
 		{"query", "--no-such-flag"},
+		{"query", "--lake", filepath.Join(lk, "typo"), "select 1"},
 		{"ingest", "--lake", lk},
 		{"demo", "extra"},
 	} {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -107,6 +108,9 @@ func runQuery(ctx context.Context, a *app, o queryOptions, args []string) error 
 	}
 	if o.lake == "" {
 		return usagef("--lake is required")
+	}
+	if info, err := os.Stat(o.lake); err != nil || !info.IsDir() {
+		return usagef("--lake %s: no such lake folder (create one with vigil ingest)", o.lake)
 	}
 	if !validFormat(o.format) {
 		return usagef("unknown --format %q (want one of %s)", o.format, strings.Join(report.Formats, ", "))

@@ -52,6 +52,10 @@ type openFile[T any] struct {
 	w *parquet.GenericWriter[T]
 }
 
+// zstdCodec compresses pages at klauspost's fastest level: measured on
+// synthetic CloudTrail, SpeedBetterCompression makes the lake 14 % smaller
+// (random IDs compress only there) for 16 % more ingest CPU; the lake is
+// already half the gzip input, so speed wins.
 var zstdCodec = &zstd.Codec{Level: zstd.SpeedFastest}
 
 func newFileWriter[T any](tx *Tx, table string, opt WriterOptions) *fileWriter[T] {

@@ -127,96 +127,49 @@ func looksLikeFlowLog(t []byte) bool {
 
 func (d *decoder) decodeEvents(r io.Reader, in input, s sink, res *decodeResult, cr *countingReader) error {
 	rd := cloudtrail.NewReader(r)
-	d.events = d.events[:0]
-	flush := func() error {
-		if err := d.emitEvents(in, s, res); err != nil {
-			return fmt.Errorf("%w: %w", errWrite, err)
-		}
-		d.events = d.events[:0]
-		return nil
-	}
-	for {
-		if len(d.events) == cap(d.events) {
-			d.events = append(d.events, vigil.Event{})[:len(d.events)]
-		}
-		e := &d.events[:len(d.events)+1][len(d.events)]
+	next := func(e *vigil.Event) error {
 		err := rd.Next(e)
-		switch {
-		case err == nil:
-			d.events = d.events[:len(d.events)+1]
-			if len(d.events) >= flushRecords {
-				if err := flush(); err != nil {
-					return err
-				}
-			}
-		case err == io.EOF, errors.Is(err, cloudtrail.ErrDigest):
-			res.raw = cr.n
-			return flush()
-		case errors.Is(err, vigil.ErrMalformedRecord):
-			res.badRecord(err.Error())
-		default:
-			return err
+		if errors.Is(err, cloudtrail.ErrDigest) {
+			return io.EOF
 		}
+		return err
 	}
-}
-
-// emitEvents hands the buffered events to the sink, in runs of one
-// partition.
-func (d *decoder) emitEvents(in input, s sink, res *decodeResult) error {
-	ev := d.events
-	if len(ev) == 0 {
-		return nil
+	emit := func(recs []vigil.Event) error {
+		return emitRuns(recs, in.part, cloudtrail.EventPartition, s.events, res, func(e *vigil.Event) string {
+			return fmt.Sprintf("event %q: no recipientAccountId, awsRegion or valid eventTime to place it in a partition", e.EventID)
+		})
 	}
-	if in.part != (vigil.Partition{}) {
-		res.records += int64(len(ev))
-		return s.events(in.part, ev)
-	}
-	kept := ev[:0]
-	for i := range ev {
-		if _, ok := cloudtrail.EventPartition(&ev[i]); ok {
-			kept = append(kept, ev[i])
-		} else {
-			res.badRecord(fmt.Sprintf("event %q: no recipientAccountId, awsRegion or valid eventTime to place it in a partition", ev[i].EventID))
-		}
-	}
-	for i := 0; i < len(kept); {
-		p, _ := cloudtrail.EventPartition(&kept[i])
-		j := i + 1
-		for j < len(kept) {
-			if q, _ := cloudtrail.EventPartition(&kept[j]); q != p {
-				break
-			}
-			j++
-		}
-		if err := s.events(p, kept[i:j]); err != nil {
-			return err
-		}
-		res.records += int64(j - i)
-		i = j
-	}
-	return nil
+	return decodeAll(&d.events, next, emit, res, cr)
 }
 
 func (d *decoder) decodeFlows(r io.Reader, in input, s sink, res *decodeResult, cr *countingReader) error {
 	rd := flowlogs.NewReader(r, d.flowFormat)
-	d.flows = d.flows[:0]
+	return decodeAll(&d.flows, rd.Next, func(recs []vigil.FlowRecord) error { return d.emitFlows(recs, in, s, res) }, res, cr)
+}
+
+// decodeAll reads records with next into *buf (reused across inputs),
+// handing them to emit when the input ends or flushRecords are held. Bad
+// records are counted; the first input-level error stops the reading.
+func decodeAll[T any](buf *[]T, next func(*T) error, emit func([]T) error, res *decodeResult, cr *countingReader) error {
+	recs := (*buf)[:0]
+	defer func() { *buf = recs[:0] }()
+	var zero T
 	flush := func() error {
-		if err := d.emitFlows(in, s, res); err != nil {
+		if err := emit(recs); err != nil {
 			return fmt.Errorf("%w: %w", errWrite, err)
 		}
-		d.flows = d.flows[:0]
+		recs = recs[:0]
 		return nil
 	}
 	for {
-		if len(d.flows) == cap(d.flows) {
-			d.flows = append(d.flows, vigil.FlowRecord{})[:len(d.flows)]
+		if len(recs) == cap(recs) {
+			recs = append(recs, zero)[:len(recs)]
 		}
-		rec := &d.flows[:len(d.flows)+1][len(d.flows)]
-		err := rd.Next(rec)
+		err := next(&recs[:len(recs)+1][len(recs)])
 		switch {
 		case err == nil:
-			d.flows = d.flows[:len(d.flows)+1]
-			if len(d.flows) >= flushRecords {
+			recs = recs[:len(recs)+1]
+			if len(recs) >= flushRecords {
 				if err := flush(); err != nil {
 					return err
 				}
@@ -232,24 +185,24 @@ func (d *decoder) decodeFlows(r io.Reader, in input, s sink, res *decodeResult, 
 	}
 }
 
-// emitFlows hands the buffered flow records to the sink, in runs of one
-// partition.
-func (d *decoder) emitFlows(in input, s sink, res *decodeResult) error {
-	recs := d.flows
+// emitRuns hands records to the sink in runs of one partition: the
+// input's own (from its key) or, outside the layouts, each record's.
+// Records that cannot be placed are counted as bad.
+func emitRuns[T any](recs []T, keyPart vigil.Partition, part func(*T) (vigil.Partition, bool),
+	sink func(vigil.Partition, []T) error, res *decodeResult, unplaced func(*T) string) error {
 	if len(recs) == 0 {
 		return nil
 	}
-	if in.part != (vigil.Partition{}) {
+	if keyPart != (vigil.Partition{}) {
 		res.records += int64(len(recs))
-		return s.flows(in.part, recs)
+		return sink(keyPart, recs)
 	}
-	part := func(r *vigil.FlowRecord) (vigil.Partition, bool) { return flowlogs.RecordPartition(r, "", "") }
 	kept := recs[:0]
 	for i := range recs {
 		if _, ok := part(&recs[i]); ok {
 			kept = append(kept, recs[i])
 		} else {
-			res.badRecord(fmt.Sprintf("flow record of %q: no account-id, region or start time to place it in a partition", recs[i].Str[vigil.FlowInterfaceID]))
+			res.badRecord(unplaced(&recs[i]))
 		}
 	}
 	for i := 0; i < len(kept); {
@@ -261,13 +214,21 @@ func (d *decoder) emitFlows(in input, s sink, res *decodeResult) error {
 			}
 			j++
 		}
-		if err := s.flows(p, kept[i:j]); err != nil {
+		if err := sink(p, kept[i:j]); err != nil {
 			return err
 		}
 		res.records += int64(j - i)
 		i = j
 	}
 	return nil
+}
+
+// emitFlows hands flow records to the sink, in runs of one partition.
+func (d *decoder) emitFlows(recs []vigil.FlowRecord, in input, s sink, res *decodeResult) error {
+	part := func(r *vigil.FlowRecord) (vigil.Partition, bool) { return flowlogs.RecordPartition(r, "", "") }
+	return emitRuns(recs, in.part, part, s.flows, res, func(r *vigil.FlowRecord) string {
+		return fmt.Sprintf("flow record of %q: no account-id, region or start time to place it in a partition", r.Str[vigil.FlowInterfaceID])
+	})
 }
 
 // decodeFlowParquet reads flow logs delivered as Parquet. Parquet needs
@@ -292,21 +253,22 @@ func (d *decoder) decodeFlowParquet(r io.Reader, in input, s sink, res *decodeRe
 		return err
 	}
 	res.raw = info.Size()
-	d.flows = d.flows[:0]
+	recs := d.flows[:0]
+	defer func() { d.flows = recs[:0] }()
 	err = flowlogs.ReadParquet(f, info.Size(), func(rec *vigil.FlowRecord) error {
-		d.flows = append(d.flows, *rec)
-		if len(d.flows) >= flushRecords {
-			if err := d.emitFlows(in, s, res); err != nil {
+		recs = append(recs, *rec)
+		if len(recs) >= flushRecords {
+			if err := d.emitFlows(recs, in, s, res); err != nil {
 				return fmt.Errorf("%w: %w", errWrite, err)
 			}
-			d.flows = d.flows[:0]
+			recs = recs[:0]
 		}
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	if err := d.emitFlows(in, s, res); err != nil {
+	if err := d.emitFlows(recs, in, s, res); err != nil {
 		return fmt.Errorf("%w: %w", errWrite, err)
 	}
 	return nil

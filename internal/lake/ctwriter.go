@@ -139,20 +139,26 @@ func NewCloudTrailWriter(tx *Tx, opt WriterOptions) *CloudTrailWriter {
 // vigil_source.
 func (w *CloudTrailWriter) Write(p vigil.Partition, source string, events []vigil.Event) error {
 	src := &source
-	const batch = 1024
-	for len(events) > 0 {
-		n := min(len(events), batch)
-		w.rows = w.rows[:0]
-		w.arena.reset()
-		for i := range events[:n] {
-			w.rows = append(w.rows, w.arena.newCTRow(&events[i], src))
+	return writeBatches(w.fileWriter, p, events, 1024, &w.rows,
+		func(e *vigil.Event) ctRow { return w.arena.newCTRow(e, src) }, w.arena.reset)
+}
+
+// writeBatches converts records to rows a batch at a time (the arena that
+// conv allocates from is reset per batch) and writes them to partition p.
+func writeBatches[E, T any](w *fileWriter[T], p vigil.Partition, recs []E, batch int, rows *[]T, conv func(*E) T, reset func()) error {
+	for len(recs) > 0 {
+		n := min(len(recs), batch)
+		*rows = (*rows)[:0]
+		reset()
+		for i := range recs[:n] {
+			*rows = append(*rows, conv(&recs[i]))
 		}
-		if err := w.write(p, w.rows); err != nil {
+		if err := w.write(p, *rows); err != nil {
 			return err
 		}
-		events = events[n:]
+		recs = recs[n:]
 	}
-	clear(w.rows) // drop references to event strings
-	w.arena.reset()
+	clear(*rows) // drop references to the records' strings
+	reset()
 	return nil
 }

@@ -154,20 +154,6 @@ func NewFlowWriter(tx *Tx, opt WriterOptions) *FlowWriter {
 // Write appends records to partition p; source names the input.
 func (w *FlowWriter) Write(p vigil.Partition, source string, recs []vigil.FlowRecord) error {
 	src := &source
-	const batch = 4096
-	for len(recs) > 0 {
-		n := min(len(recs), batch)
-		w.rows = w.rows[:0]
-		w.arena.reset()
-		for i := range recs[:n] {
-			w.rows = append(w.rows, w.arena.row(&recs[i], src))
-		}
-		if err := w.write(p, w.rows); err != nil {
-			return err
-		}
-		recs = recs[n:]
-	}
-	clear(w.rows)
-	w.arena.reset()
-	return nil
+	return writeBatches(w.fileWriter, p, recs, 4096, &w.rows,
+		func(r *vigil.FlowRecord) flowRow { return w.arena.row(r, src) }, w.arena.reset)
 }

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"time"
@@ -75,31 +77,15 @@ ratios, then the latency of the seed's date counts and the saved queries on Vigi
 			}
 			fmt.Fprintf(w, "generated %d events in %d files: %s JSON, %s gzip (%s)\n\n",
 				gs.Events, gs.Files, mb(gs.RawBytes), mb(gs.Bytes), time.Since(t0).Round(time.Millisecond))
-			var results []bench.PhaseResult
 			engines := []string{"duckdb", "vigil"}
 			if o.skipDB {
 				engines = engines[1:]
 			}
-			for _, engine := range engines {
-				out := filepath.Join(dir, "out-"+engine)
-				res, err := bench.Child(ctx, self, []string{"bench", "phase", "--engine", engine, "--src", src, "--out", out}, out)
-				if err != nil {
-					return err
-				}
-				results = append(results, res)
+			results, err := runPhases(ctx, self, engines, src, dir)
+			if err != nil {
+				return err
 			}
-			fmt.Fprintf(w, "%-7s %10s %9s %10s %10s %10s %10s\n", "engine", "events", "seconds", "events/s", "MB/s(raw)", "peak RSS", "output")
-			for _, r := range results {
-				s := r.Duration.Seconds()
-				fmt.Fprintf(w, "%-7s %10d %9.2f %10.0f %10.1f %10s %10s\n", r.Engine, r.Events, s, float64(r.Events)/s,
-					float64(gs.RawBytes)/(1<<20)/s, mb(r.PeakRSS), mb(r.OutBytes))
-			}
-			v := results[len(results)-1]
-			if len(results) == 2 {
-				d := results[0]
-				fmt.Fprintf(w, "\nvigil / duckdb: %.2fx events/s, %.2fx peak memory, %.2fx output size\n",
-					d.Duration.Seconds()/v.Duration.Seconds(), float64(v.PeakRSS)/float64(d.PeakRSS), float64(v.OutBytes)/float64(d.OutBytes))
-			}
+			v := printPhases(w, "events", results, gs.RawBytes)
 			fmt.Fprintf(w, "vigil lake / gzip input: %.2fx\n", float64(v.OutBytes)/float64(gs.Bytes))
 			if o.s3Endpoint != "" {
 				ao := awsapi.Options{EndpointURL: o.s3Endpoint, Region: "us-east-1"}
@@ -163,4 +149,36 @@ func newBenchPhaseCmd(a *app) *cobra.Command {
 	cmd.Flags().StringVar(&src, "src", "", "input folder")
 	cmd.Flags().StringVar(&out, "out", "", "output folder")
 	return cmd
+}
+
+// runPhases runs one ingest phase per engine, each in a child process.
+func runPhases(ctx context.Context, self string, engines []string, src, dir string) ([]bench.PhaseResult, error) {
+	var results []bench.PhaseResult
+	for _, engine := range engines {
+		out := filepath.Join(dir, "out-"+engine)
+		res, err := bench.Child(ctx, self, []string{"bench", "phase", "--engine", engine, "--src", src, "--out", out}, out)
+		if err != nil {
+			return nil, err
+		}
+		results = append(results, res)
+	}
+	return results, nil
+}
+
+// printPhases prints the phases' table and, for two phases (the baseline
+// first), their ratios; it returns the last (Vigil's) phase.
+func printPhases(w io.Writer, unit string, results []bench.PhaseResult, rawBytes int64) bench.PhaseResult {
+	fmt.Fprintf(w, "%-11s %10s %9s %10s %10s %10s %10s\n", "engine", unit, "seconds", unit+"/s", "MB/s(raw)", "peak RSS", "output")
+	for _, r := range results {
+		s := r.Duration.Seconds()
+		fmt.Fprintf(w, "%-11s %10d %9.2f %10.0f %10.1f %10s %10s\n", r.Engine, r.Events, s, float64(r.Events)/s,
+			float64(rawBytes)/(1<<20)/s, mb(r.PeakRSS), mb(r.OutBytes))
+	}
+	v := results[len(results)-1]
+	if len(results) == 2 {
+		d := results[0]
+		fmt.Fprintf(w, "\nvigil / duckdb: %.2fx %s/s, %.2fx peak memory, %.2fx output size\n", d.Duration.Seconds()/v.Duration.Seconds(),
+			unit, float64(v.PeakRSS)/float64(d.PeakRSS), float64(v.OutBytes)/float64(d.OutBytes))
+	}
+	return v
 }

@@ -64,31 +64,15 @@ output size and the ratios.`,
 			}
 			fmt.Fprintf(w, "generated %d flow records in %d files: %s text, %s gzip (%s)\n\n",
 				gs.FlowRecords, gs.FlowFiles, mb(gs.FlowRawBytes), mb(gs.FlowBytes), time.Since(t0).Round(time.Millisecond))
-			var results []bench.PhaseResult
 			engines := []string{bench.EngineDuckDBFlow, bench.EngineVigilFlow}
 			if o.skipDB {
 				engines = engines[1:]
 			}
-			for _, engine := range engines {
-				out := filepath.Join(dir, "out-"+engine)
-				res, err := bench.Child(ctx, self, []string{"bench", "phase", "--engine", engine, "--src", src, "--out", out}, out)
-				if err != nil {
-					return err
-				}
-				results = append(results, res)
+			results, err := runPhases(ctx, self, engines, src, dir)
+			if err != nil {
+				return err
 			}
-			fmt.Fprintf(w, "%-11s %10s %9s %10s %10s %10s %10s\n", "engine", "records", "seconds", "records/s", "MB/s(raw)", "peak RSS", "output")
-			for _, r := range results {
-				s := r.Duration.Seconds()
-				fmt.Fprintf(w, "%-11s %10d %9.2f %10.0f %10.1f %10s %10s\n", r.Engine, r.Events, s, float64(r.Events)/s,
-					float64(gs.FlowRawBytes)/(1<<20)/s, mb(r.PeakRSS), mb(r.OutBytes))
-			}
-			v := results[len(results)-1]
-			if len(results) == 2 {
-				d := results[0]
-				fmt.Fprintf(w, "\nvigil / duckdb: %.2fx records/s, %.2fx peak memory, %.2fx output size\n",
-					d.Duration.Seconds()/v.Duration.Seconds(), float64(v.PeakRSS)/float64(d.PeakRSS), float64(v.OutBytes)/float64(d.OutBytes))
-			}
+			v := printPhases(w, "records", results, gs.FlowRawBytes)
 			fmt.Fprintf(w, "vigil lake / gzip input: %.2fx\n", float64(v.OutBytes)/float64(gs.FlowBytes))
 			if o.keep {
 				fmt.Fprintf(w, "\nkept %s\n", dir)

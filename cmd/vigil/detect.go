@@ -20,6 +20,7 @@ import (
 	"github.com/vigil-sec/vigil/internal/detect/catalog"
 	"github.com/vigil-sec/vigil/internal/geo"
 	"github.com/vigil-sec/vigil/internal/lake"
+	"github.com/vigil-sec/vigil/internal/sigma"
 	"github.com/vigil-sec/vigil/internal/vigil"
 )
 
@@ -33,6 +34,7 @@ type detectOptions struct {
 	torList      string
 	trustedLists []string
 	suppressions string
+	sigma        string
 	json         bool
 	failOn       string
 }
@@ -130,6 +132,13 @@ func runDetect(ctx context.Context, a *app, o detectOptions) error {
 	defer closeGeo()
 	err = lake.ScanCloudTrail(ctx, o.lake, o.since, o.until, func(e *vigil.Event, p vigil.Partition) error {
 		en.Event(e, p)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	err = lake.ScanFlowLogs(ctx, o.lake, o.since, o.until, func(r *vigil.FlowRecord, p vigil.Partition) error {
+		en.Flow(r, p)
 		return nil
 	})
 	if err != nil {
@@ -270,7 +279,7 @@ func openDetector(a *app, l *lake.Lake, o detectOptions) (en *detect.Engine, clo
 			closeGeo()
 		}
 	}()
-	reg, err := catalog.Registry()
+	reg, err := registry(a, o.sigma)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -314,4 +323,30 @@ func registerDetectContext(f *pflag.FlagSet, o *detectOptions) {
 	f.StringVar(&o.torList, "tor-list", "", "file of Tor exit-node addresses (the TorIPCaller finding types)")
 	f.StringArrayVar(&o.trustedLists, "trusted-list", nil, "file of trusted IPs/CIDRs whose activity is not evaluated (repeatable)")
 	f.StringVar(&o.suppressions, "suppressions", "", "YAML file of suppression rules")
+	f.StringVar(&o.sigma, "sigma", "", "folder of Sigma rules (logsource aws/cloudtrail) to run beside the built-in detections")
+}
+
+// registry builds the detections a run uses: the built-in catalogue plus
+// the Sigma rules of sigmaDir. Rules that cannot be used (another log
+// source, an unsupported feature, a malformed file) are reported on
+// stderr, one line each, never dropped silently.
+func registry(a *app, sigmaDir string) (*detect.Registry, error) {
+	ds := catalog.All()
+	if sigmaDir != "" {
+		if info, err := os.Stat(sigmaDir); err != nil || !info.IsDir() {
+			return nil, usagef("--sigma %s: no such folder", sigmaDir)
+		}
+		rules, errs := sigma.Load(sigmaDir)
+		for _, err := range errs {
+			what := "not loaded"
+			if errors.Is(err, sigma.ErrSkipped) {
+				what = "skipped"
+			}
+			fmt.Fprintf(a.stderr, "sigma rule %s: %v\n", what, err)
+		}
+		for i := range rules {
+			ds = append(ds, &rules[i])
+		}
+	}
+	return detect.NewRegistry(ds...)
 }

@@ -224,3 +224,27 @@ func TestLakeCompact(t *testing.T) {
 		t.Errorf("after compaction: %q", got)
 	}
 }
+
+// TestSigmaRules runs the Sigma test rules inline during ingest: a
+// matching rule gives a finding, unusable rules are reported on stderr.
+func TestSigmaRules(t *testing.T) {
+	src, lk := t.TempDir(), t.TempDir()
+	login := `{"Records":[{"eventVersion":"1.08","userIdentity":{"type":"Root","principalId":"111122223333","arn":"arn:aws:iam::111122223333:root","accountId":"111122223333"},` +
+		`"eventTime":"2020-10-23T10:00:00Z","eventSource":"signin.amazonaws.com","eventName":"ConsoleLogin","awsRegion":"us-east-1","sourceIPAddress":"203.0.113.9",` +
+		`"userAgent":"Mozilla/5.0","responseElements":{"ConsoleLogin":"Success"},"additionalEventData":{"MFAUsed":"No"},"eventID":"login-1","eventType":"AwsConsoleSignIn","recipientAccountId":"111122223333"}]}`
+	os.WriteFile(filepath.Join(src, "login.json"), []byte(login), 0o644)
+	code, out, stderr := runVigil(t, "ingest", "--lake", lk, "--sigma", "../../internal/sigma/testdata/rules", src)
+	if code != 0 {
+		t.Fatalf("exit %d: %s %s", code, out, stderr)
+	}
+	if !strings.Contains(stderr, "sigma rule not loaded") || !strings.Contains(stderr, "base64") {
+		t.Errorf("unusable rules not reported:\n%s", stderr)
+	}
+	_, out, _ = runVigil(t, "findings", "--lake", lk, "--format", "json")
+	if !strings.Contains(out, `"type": "Sigma:`) || !strings.Contains(out, "6a3f0d7e-2b9c-4f1e-8d5a-0c4b7e9f1a22") {
+		t.Errorf("no Sigma finding for the root console login:\n%s", out)
+	}
+	if code, _, _ := runVigil(t, "detect", "--lake", lk, "--sigma", filepath.Join(lk, "none")); code != exitUsage {
+		t.Errorf("missing --sigma folder: exit %d, want %d", code, exitUsage)
+	}
+}

@@ -9,12 +9,14 @@ import (
 
 	"github.com/vigil-sec/vigil/internal/detect"
 	"github.com/vigil-sec/vigil/internal/detect/cloudtrail"
+	"github.com/vigil-sec/vigil/internal/detect/flowlogs"
 )
 
 // All returns every detection, one service package per line.
 func All() []*detect.Detection {
 	return slices.Concat(
 		cloudtrail.All(),
+		flowlogs.All(),
 	)
 }
 

@@ -199,7 +199,7 @@ func TestEveryDetectionHasFixtures(t *testing.T) {
 			t.Errorf("%s: no testdata directory: %v", d.ID, err)
 		}
 		fire, quiet := false, false
-		for _, tc := range cases[d.ID] {
+		for _, tc := range append(cases[d.ID], statefulCases[d.ID]...) {
 			if len(tc.want) > 0 {
 				fire = true
 			} else {

@@ -1,0 +1,198 @@
+package cloudtrail
+
+import (
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/vigil-sec/vigil/internal/detect"
+	"github.com/vigil-sec/vigil/internal/vigil"
+)
+
+// The InstanceCredentialExfiltration pair: EC2 instance-role credentials
+// used from somewhere else. Both detections run an instance of this core
+// (one finding type each) and keep, per role, the remote networks its
+// instance sessions were seen calling from.
+//
+// AWS's address space: Vigil has no copy of AWS's ip-ranges.json, so an
+// address is "AWS" when it is private (a VPC, through an endpoint) or when
+// the --geoip ASN database places it in an Amazon autonomous system (see
+// inAWS). The role's own networks are learnt: those seen in the role's
+// first learningDays days are expected (NAT gateways, proxies, Direct
+// Connect), as GuardDuty learns expected remote networks.
+
+// Kinds of exfiltration.
+const (
+	exfilOutside = "OutsideAWS"
+	exfilInside  = "InsideAWS"
+)
+
+// maxNetworks bounds the networks kept per role.
+const maxNetworks = 256
+
+type instanceCreds struct {
+	kind string
+	R    map[string]*roleNets `json:"r"`
+	Max  int64                `json:"max"`
+}
+
+// roleNets is one role's learnt networks.
+type roleNets struct {
+	First int64                `json:"f"`
+	Nets  map[string]*firstNet `json:"n"`
+}
+
+// firstNet is the first call from a network: its time, whether the
+// address is AWS's (1), not (0) or unknown (-1), and the call until final.
+type firstNet struct {
+	T   int64 `json:"t"`
+	AWS int8  `json:"aws"`
+	Ev  *kept `json:"e,omitempty"`
+}
+
+func newInstanceCreds(kind string) func() detect.Stateful {
+	return func() detect.Stateful { return &instanceCreds{kind: kind, R: map[string]*roleNets{}} }
+}
+
+// instanceSession returns the role and instance id of an EC2 instance
+// session: an assumed role whose session name is an instance id (what
+// EC2 names the sessions of instance profiles), or one marked with
+// ec2RoleDelivery (IMDS).
+func instanceSession(e *vigil.Event) (role, instance string, ok bool) {
+	u := &e.UserIdentity
+	if u.Type != "AssumedRole" {
+		return "", "", false
+	}
+	_, session, _ := strings.Cut(u.PrincipalID, ":")
+	isID := strings.HasPrefix(session, "i-") && len(session) >= 10 && strings.Trim(session[2:], "0123456789abcdef") == ""
+	sc := u.SessionContext
+	if !isID && (sc == nil || sc.EC2RoleDelivery == "") {
+		return "", "", false
+	}
+	role = u.ARN
+	if sc != nil && sc.SessionIssuer != nil && sc.SessionIssuer.ARN != "" {
+		role = sc.SessionIssuer.ARN
+	} else if i := strings.LastIndexByte(role, '/'); i > 0 {
+		role = role[:i]
+	}
+	return role, session, role != ""
+}
+
+// ObserveEvent implements detect.EventObserver.
+func (s *instanceCreds) ObserveEvent(e *vigil.Event, part vigil.Partition, c *detect.Context) []detect.Hit {
+	if detect.AWSInternal(e) {
+		return nil
+	}
+	role, instance, ok := instanceSession(e)
+	if !ok {
+		return nil
+	}
+	if s.kind == exfilInside && e.VPCEndpointAccountID != "" {
+		// One event proves it: the call came through a VPC endpoint of
+		// an account outside the organization.
+		if !c.External(e.VPCEndpointAccountID, owner(e)) {
+			return nil
+		}
+		return []detect.Hit{{
+			Actor:    e.VPCEndpointAccountID,
+			Severity: vigil.SeverityHigh,
+			Description: fmt.Sprintf("Credentials of instance %s (role %s) were used through VPC endpoint %s of account %s, outside the organization.",
+				instance, role, e.VPCEndpointID, e.VPCEndpointAccountID),
+			Info:  map[string]string{"instanceId": instance, "vpcEndpointId": e.VPCEndpointID, "remoteAccountId": e.VPCEndpointAccountID},
+			Event: keep(e, part).event(), Partition: part,
+		}}
+	}
+	a, p, ok := lookup(c, e)
+	t, okT := unixTime(e.EventTime)
+	if !ok || !okT {
+		return nil
+	}
+	s.Max = max(s.Max, t)
+	r := s.R[role]
+	if r == nil {
+		r = &roleNets{First: t, Nets: map[string]*firstNet{}}
+		s.R[strings.Clone(role)] = r
+	}
+	r.First = min(r.First, t)
+	n := network(a)
+	f := r.Nets[n]
+	switch {
+	case f == nil && len(r.Nets) >= maxNetworks:
+	case f == nil || t < f.T || t == f.T && f.Ev != nil && e.EventID < f.Ev.ID:
+		if f == nil {
+			f = &firstNet{}
+			r.Nets[n] = f
+		}
+		f.AWS = -1
+		if aws, known := inAWS(a, p); known && aws {
+			f.AWS = 1
+		} else if known {
+			f.AWS = 0
+		}
+		f.T, f.Ev = t, keep(e, part)
+	}
+	return nil
+}
+
+// Flush implements detect.Stateful: networks first seen after the role's
+// learning period, outside AWS (OutsideAWS: not AWS, or unknown) or
+// inside it (InsideAWS: an AWS address the role never used).
+func (s *instanceCreds) Flush(*detect.Context) []detect.Hit {
+	var hits []detect.Hit
+	for _, role := range slices.Sorted(maps.Keys(s.R)) {
+		r := s.R[role]
+		end := learnEnd(r.First)
+		for _, n := range slices.Sorted(maps.Keys(r.Nets)) {
+			f := r.Nets[n]
+			if f.Ev == nil {
+				continue
+			}
+			if f.T >= end && (s.kind == exfilOutside) == (f.AWS != 1) && !(s.kind == exfilInside && f.Ev.IP != "" && isPrivate(f.Ev.IP)) {
+				hits = append(hits, s.hit(role, n, f))
+			}
+			if f.T < s.Max-keepSeconds {
+				f.Ev = nil
+			}
+		}
+	}
+	return hits
+}
+
+func isPrivate(ip string) bool {
+	a, ok := detect.SourceAddr(&vigil.Event{SourceIPAddress: ip})
+	return ok && (a.IsPrivate() || a.IsLoopback())
+}
+
+func (s *instanceCreds) hit(role, n string, f *firstNet) detect.Hit {
+	e := f.Ev.event()
+	_, instance, _ := strings.Cut(e.UserIdentity.PrincipalID, ":")
+	where := "an address outside AWS"
+	switch {
+	case s.kind == exfilInside:
+		where = "an AWS address the role never used (another account's instance)"
+	case f.AWS < 0:
+		where = "an address not known to be AWS's"
+	}
+	return detect.Hit{
+		Actor: n, Event: e, Partition: f.Ev.Part,
+		Description: fmt.Sprintf("Credentials of instance %s (role %s) were used to call %s from %s, %s, a network new to the role after its learning period.",
+			instance, role, e.EventName, e.SourceIPAddress, where),
+		Info: map[string]string{"instanceId": instance, "role": role, "network": n},
+	}
+}
+
+// MarshalState implements detect.Stateful.
+func (s *instanceCreds) MarshalState() (json.RawMessage, error) { return json.Marshal(s) }
+
+// UnmarshalState implements detect.Stateful.
+func (s *instanceCreds) UnmarshalState(b json.RawMessage) error {
+	if err := json.Unmarshal(b, s); err != nil {
+		return err
+	}
+	if s.R == nil {
+		s.R = map[string]*roleNets{}
+	}
+	return nil
+}

@@ -16,7 +16,8 @@ where date > to_iso8601(now() - interval '30' day)
                       '^(AdminRole|OrganizationAccountAccessRole|AWSReservedSSO_AdministratorAccess.*)$'))
     or (eventname like 'AssumeRole%'
       -- cheap text test first: only then parse the JSON
-      and regexp_like(requestparameters, 'AdminRole|OrganizationAccountAccessRole|AWSReservedSSO_AdministratorAccess')
+      and (requestparameters like '%AdminRole%' or requestparameters like '%OrganizationAccountAccessRole%'
+           or requestparameters like '%AWSReservedSSO_AdministratorAccess%')
       and regexp_like(json_extract_scalar(requestparameters, '$.roleArn'),
                       ':role/(.*/)?(AdminRole|OrganizationAccountAccessRole|AWSReservedSSO_AdministratorAccess[^/]*)$'))
   )

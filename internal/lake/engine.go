@@ -211,12 +211,6 @@ func (e *Engine) Query(ctx context.Context, q string, maxRows int) (*Result, err
 	return res, rows.Err()
 }
 
-// DB exposes the DuckDB handle to this package's tools (compaction).
-func (e *Engine) exec(ctx context.Context, q string) error {
-	_, err := e.db.ExecContext(ctx, q)
-	return err
-}
-
 func emptyParquet[T any]() ([]byte, error) {
 	var buf bytes.Buffer
 	w := parquet.NewGenericWriter[T](&buf)

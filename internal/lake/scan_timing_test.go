@@ -62,9 +62,7 @@ func benchLake(b *testing.B, eventsPerDay int) (string, int) {
 		b.Fatal(err)
 	}
 	w := NewCloudTrailWriter(tx, WriterOptions{})
-	var parts []vigil.Partition
 	for p, events := range byPart {
-		parts = append(parts, p)
 		if err := w.Write(p, "synth", events); err != nil {
 			b.Fatal(err)
 		}

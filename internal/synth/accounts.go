@@ -231,12 +231,8 @@ func (a *account) buildRegions(seed int64, regions []string) {
 		for range 3 {
 			rg.keys = append(rg.keys, "arn:aws:kms:"+region+":"+a.id+":key/"+randUUID(r))
 		}
-		for _, f := range functionStem {
-			rg.functions = append(rg.functions, f)
-		}
-		for _, t := range tableStems {
-			rg.tables = append(rg.tables, t)
-		}
+		rg.functions = append(rg.functions, functionStem...)
+		rg.tables = append(rg.tables, tableStems...)
 		rg.vpceS3 = "vpce-0" + randHex(r, 16)
 		rg.vpceOther = "vpce-0" + randHex(r, 16)
 	}

@@ -95,9 +95,7 @@ const maxRefs = 64
 // they come in.
 type samples []rec
 
-func (ss *samples) add(r rec) { ss.addN(r, maxRefs) }
-
-// addN is add keeping the earliest n.
+// addN adds r, keeping the earliest n.
 func (ss *samples) addN(r rec, n int) {
 	s := *ss
 	if len(s) >= n && !r.before(&s[len(s)-1]) {

@@ -97,8 +97,12 @@ func compactPartition(ctx context.Context, db *sql.DB, l *Lake, table string, p 
 	for _, rel := range small {
 		list = append(list, quote(filepath.Join(l.dir, rel)))
 	}
-	q := fmt.Sprintf(`COPY (SELECT * FROM read_parquet([%s], hive_partitioning = false)) TO %s
-		(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 65536)`, strings.Join(list, ", "), quote(out))
+	order := ""
+	if table == TableCloudTrail {
+		order = " ORDER BY eventsource, eventname, eventtime" // as the writer sorts its runs
+	}
+	q := fmt.Sprintf(`COPY (SELECT * FROM read_parquet([%s], hive_partitioning = false)%s) TO %s
+		(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 65536)`, strings.Join(list, ", "), order, quote(out))
 	if _, err := db.ExecContext(ctx, q); err != nil {
 		return false, err
 	}

@@ -35,7 +35,14 @@ func Compact(ctx context.Context, l *Lake, table string, parts []vigil.Partition
 	}
 	defer db.Close()
 	db.SetMaxOpenConns(1)
-	for _, q := range []string{"SET memory_limit = '512MB'", "SET preserve_insertion_order = true", "SET threads = 2"} {
+	// Sorting a large partition may exceed the memory limit: let DuckDB
+	// spill to the lake's own scratch folder rather than fail.
+	tmp := filepath.Join(l.dir, metaDir, "tmp")
+	if err := os.MkdirAll(tmp, 0o755); err != nil {
+		return 0, err
+	}
+	defer os.RemoveAll(tmp)
+	for _, q := range []string{"SET memory_limit = '512MB'", "SET preserve_insertion_order = true", "SET threads = 2", "SET temp_directory = " + quote(tmp)} {
 		if _, err := db.ExecContext(ctx, q); err != nil {
 			return 0, fmt.Errorf("%s: %w", q, err)
 		}

@@ -46,11 +46,11 @@ func ParseKey(path string) (k Key, ok bool) {
 	}
 	rel := path[i:]
 	parts := strings.Split(rel, "/")[1:]
-	if len(parts) > 0 && isOrgID(parts[0]) {
+	if len(parts) > 0 && vigil.IsOrgID(parts[0]) {
 		k.OrgID = parts[0]
 		parts = parts[1:]
 	}
-	if len(parts) != 7 || !isAccount(parts[0]) || parts[6] == "" {
+	if len(parts) != 7 || !vigil.IsAccountID(parts[0]) || parts[6] == "" {
 		return Key{}, false
 	}
 	switch parts[1] {
@@ -79,31 +79,6 @@ func ParseKey(path string) (k Key, ok bool) {
 // IsDigestName reports whether a file name is a CloudTrail digest's.
 func IsDigestName(path string) bool {
 	return strings.Contains(path, "CloudTrail-Digest")
-}
-
-func isAccount(s string) bool {
-	if len(s) != 12 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
-}
-
-func isOrgID(s string) bool {
-	if len(s) < 12 || len(s) > 34 || !strings.HasPrefix(s, "o-") {
-		return false
-	}
-	for i := 2; i < len(s); i++ {
-		c := s[i]
-		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9') {
-			return false
-		}
-	}
-	return true
 }
 
 // EventPartition derives a partition from the event itself, for inputs

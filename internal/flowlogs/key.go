@@ -72,7 +72,7 @@ func ParseKey(path string) (k Key, ok bool) {
 			hour = parts[6]
 		}
 	}
-	if !isAccount(account) || len(year) != 4 || len(month) != 2 || len(day) != 2 {
+	if !vigil.IsAccountID(account) || len(year) != 4 || len(month) != 2 || len(day) != 2 {
 		return Key{}, false
 	}
 	date := year + "-" + month + "-" + day
@@ -102,7 +102,7 @@ func ParseKey(path string) (k Key, ok bool) {
 // path element.
 func RecordPartition(rec *vigil.FlowRecord, fallbackAccount, fallbackRegion string) (vigil.Partition, bool) {
 	p := vigil.Partition{Account: fallbackAccount, Region: fallbackRegion}
-	if rec.Has(vigil.FlowAccountID) && isAccount(rec.Str[vigil.FlowAccountID]) {
+	if rec.Has(vigil.FlowAccountID) && vigil.IsAccountID(rec.Str[vigil.FlowAccountID]) {
 		p.Account = rec.Str[vigil.FlowAccountID]
 	}
 	if rec.Has(vigil.FlowRegion) {
@@ -124,18 +124,6 @@ func unixDay(sec int64) string {
 		return ""
 	}
 	return time.Unix(sec, 0).UTC().Format(time.DateOnly)
-}
-
-func isAccount(s string) bool {
-	if len(s) != 12 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 func isHour(s string) bool {

@@ -144,16 +144,16 @@ func (s *S3) discover(ctx context.Context, root string) (leaves []leaf, found bo
 	var accounts []account
 	add := func(parent, name string) {
 		switch {
-		case isAccount(name) && s.wantAccount(name):
+		case vigil.IsAccountID(name) && s.wantAccount(name):
 			accounts = append(accounts, account{prefix: parent + name + "/"})
 		case strings.HasPrefix(name, "aws-account-id="):
-			if id := strings.TrimPrefix(name, "aws-account-id="); isAccount(id) && s.wantAccount(id) {
+			if id := strings.TrimPrefix(name, "aws-account-id="); vigil.IsAccountID(id) && s.wantAccount(id) {
 				accounts = append(accounts, account{prefix: parent + name + "/", hive: true})
 			}
 		}
 	}
 	for _, name := range names {
-		if !isOrgID(name) {
+		if !vigil.IsOrgID(name) {
 			add(root, name)
 			continue
 		}
@@ -485,33 +485,6 @@ func validBucket(b string) bool {
 	for i := 0; i < len(b); i++ {
 		c := b[i]
 		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-' || c == '_') {
-			return false
-		}
-	}
-	return true
-}
-
-func isAccount(s string) bool {
-	if len(s) != 12 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
-}
-
-// isOrgID matches an organization id folder (o-xxxxxxxxxx), as
-// cloudtrail.ParseKey does.
-func isOrgID(s string) bool {
-	if len(s) < 12 || len(s) > 34 || !strings.HasPrefix(s, "o-") {
-		return false
-	}
-	for i := 2; i < len(s); i++ {
-		c := s[i]
-		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9') {
 			return false
 		}
 	}

@@ -133,3 +133,31 @@ func safeValue(s string) bool {
 	}
 	return true
 }
+
+// IsAccountID reports whether s is an AWS account id: twelve digits.
+func IsAccountID(s string) bool {
+	if len(s) != 12 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// IsOrgID reports whether s is an AWS Organizations id (o- and 10 to 32
+// lower-case letters or digits), as organization trails name a folder.
+func IsOrgID(s string) bool {
+	if len(s) < 12 || len(s) > 34 || s[:2] != "o-" {
+		return false
+	}
+	for i := 2; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
+}

@@ -48,21 +48,11 @@ ratios, then the latency of the seed's date counts and the saved queries on Vigi
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			dir := o.dir
-			if dir == "" {
-				d, err := os.MkdirTemp("", "vigil-bench-")
-				if err != nil {
-					return err
-				}
-				dir = d
-			}
-			if !o.keep {
-				defer os.RemoveAll(dir)
-			}
-			self, err := os.Executable()
+			dir, self, cleanup, err := benchWorkspace(o.dir, o.keep)
 			if err != nil {
 				return err
 			}
+			defer cleanup()
 			w := a.stdout
 			src := filepath.Join(dir, "src")
 			// The last ten days, so that the saved queries (last 30 days) have work.
@@ -181,4 +171,27 @@ func printPhases(w io.Writer, unit string, results []bench.PhaseResult, rawBytes
 			unit, float64(v.PeakRSS)/float64(d.PeakRSS), float64(v.OutBytes)/float64(d.OutBytes))
 	}
 	return v
+}
+
+// benchWorkspace returns the benchmark's work folder (dir, or a new
+// temporary one), the path of this executable (phases run in children)
+// and a cleanup that removes the folder unless keep is set.
+func benchWorkspace(dir string, keep bool) (string, string, func(), error) {
+	if dir == "" {
+		d, err := os.MkdirTemp("", "vigil-bench-")
+		if err != nil {
+			return "", "", nil, err
+		}
+		dir = d
+	}
+	cleanup := func() {}
+	if !keep {
+		cleanup = func() { os.RemoveAll(dir) }
+	}
+	self, err := os.Executable()
+	if err != nil {
+		cleanup()
+		return "", "", nil, err
+	}
+	return dir, self, cleanup, nil
 }

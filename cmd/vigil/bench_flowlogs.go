@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"time"
 
@@ -35,21 +34,11 @@ output size and the ratios.`,
 				return usagef("bench flowlogs: --records %d: want at least 1", o.records)
 			}
 			ctx := cmd.Context()
-			dir := o.dir
-			if dir == "" {
-				d, err := os.MkdirTemp("", "vigil-bench-flow-")
-				if err != nil {
-					return err
-				}
-				dir = d
-			}
-			if !o.keep {
-				defer os.RemoveAll(dir)
-			}
-			self, err := os.Executable()
+			dir, self, cleanup, err := benchWorkspace(o.dir, o.keep)
 			if err != nil {
 				return err
 			}
+			defer cleanup()
 			w := a.stdout
 			src := filepath.Join(dir, "src")
 			start := time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, -10)

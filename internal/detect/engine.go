@@ -38,6 +38,10 @@ type Engine struct {
 	byName   map[string][]*Detection // Match for named events
 	flow     []*Detection            // MatchFlow
 	stateful []*statefulRun
+	// The stateful detections that observe events and flows, sorted out
+	// once so the per-record loops do no type assertions.
+	eventObs []*statefulRun
+	flowObs  []*statefulRun
 
 	mu    sync.Mutex
 	aggs  map[string]*agg
@@ -99,7 +103,14 @@ func New(reg *Registry, c *Context, opt Options) (*Engine, error) {
 		case d.MatchFlow != nil:
 			en.flow = append(en.flow, d)
 		case d.NewStateful != nil:
-			en.stateful = append(en.stateful, &statefulRun{d: d, s: d.NewStateful()})
+			sr := &statefulRun{d: d, s: d.NewStateful()}
+			en.stateful = append(en.stateful, sr)
+			if _, ok := sr.s.(EventObserver); ok {
+				en.eventObs = append(en.eventObs, sr)
+			}
+			if _, ok := sr.s.(FlowObserver); ok {
+				en.flowObs = append(en.flowObs, sr)
+			}
 		}
 	}
 	return en, nil
@@ -145,13 +156,9 @@ func (en *Engine) event(e *vigil.Event, p vigil.Partition) {
 			en.apply(d, h)
 		}
 	}
-	for _, s := range en.stateful {
-		o, ok := s.s.(EventObserver)
-		if !ok {
-			continue
-		}
+	for _, s := range en.eventObs {
 		s.mu.Lock()
-		hits := o.ObserveEvent(e, p, en.ctx)
+		hits := s.s.(EventObserver).ObserveEvent(e, p, en.ctx)
 		s.mu.Unlock()
 		for i := range hits {
 			en.apply(s.d, &hits[i])
@@ -173,13 +180,9 @@ func (en *Engine) Flow(r *vigil.FlowRecord, p vigil.Partition) {
 			en.apply(d, h)
 		}
 	}
-	for _, s := range en.stateful {
-		o, ok := s.s.(FlowObserver)
-		if !ok {
-			continue
-		}
+	for _, s := range en.flowObs {
 		s.mu.Lock()
-		hits := o.ObserveFlow(r, p, en.ctx)
+		hits := s.s.(FlowObserver).ObserveFlow(r, p, en.ctx)
 		s.mu.Unlock()
 		for i := range hits {
 			en.apply(s.d, &hits[i])

@@ -217,21 +217,7 @@ func (g *flowGen) layout(n int) {
 		g.perm[i], g.perm[j] = g.perm[j], g.perm[i]
 		g.files = append(g.files, fileSpec{win: int(g.perm[i])})
 	}
-	if len(g.files) > 0 {
-		var total float64
-		for _, f := range g.files {
-			total += diurnal[f.win/6]
-		}
-		left := n
-		for i := range g.files {
-			c := int(float64(n) * diurnal[g.files[i].win/6] / total)
-			g.files[i].count = c
-			left -= c
-		}
-		for ; left > 0; left-- {
-			g.files[g.r.IntN(len(g.files))].count++
-		}
-	}
+	splitDiurnal(g.files, n, 6, g.r.IntN)
 	for i := range g.planned {
 		w := int(g.planned[i].sec) / 600
 		if i > 0 && int(g.planned[i-1].sec)/600 == w {

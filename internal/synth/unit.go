@@ -281,22 +281,7 @@ func (g *gen) layout(n int, planned []*planned) {
 			g.files = append(g.files, fileSpec{win: int(g.perm[i])})
 		}
 	}
-	// Weighted split of n over the chosen files.
-	if len(g.files) > 0 {
-		var total float64
-		for _, f := range g.files {
-			total += diurnal[f.win/12]
-		}
-		left := n
-		for i := range g.files {
-			c := int(float64(n) * diurnal[g.files[i].win/12] / total)
-			g.files[i].count = c
-			left -= c
-		}
-		for ; left > 0; left-- {
-			g.files[g.r.IntN(len(g.files))].count++
-		}
-	}
+	splitDiurnal(g.files, n, 12, g.r.IntN)
 	for _, pl := range planned {
 		w := pl.sec / 300
 		if !slices.ContainsFunc(g.files, func(f fileSpec) bool { return f.win == w }) {
@@ -357,4 +342,26 @@ func (g *gen) appendTime(b []byte, sec int) []byte {
 // timeString is appendTime as a string.
 func (g *gen) timeString(sec int) string {
 	return string(g.appendTime(make([]byte, 0, 20), sec))
+}
+
+// splitDiurnal shares n records over files in proportion to the diurnal
+// weight of each file's window (perHour windows an hour); the remainder
+// goes to files drawn with intn.
+func splitDiurnal(files []fileSpec, n, perHour int, intn func(int) int) {
+	if len(files) == 0 {
+		return
+	}
+	var total float64
+	for _, f := range files {
+		total += diurnal[f.win/perHour]
+	}
+	left := n
+	for i := range files {
+		c := int(float64(n) * diurnal[files[i].win/perHour] / total)
+		files[i].count = c
+		left -= c
+	}
+	for ; left > 0; left-- {
+		files[intn(len(files))].count++
+	}
 }

@@ -51,7 +51,7 @@ type ingestOptions struct {
 func newIngestCmd(a *app) *cobra.Command {
 	var o ingestOptions
 	cmd := &cobra.Command{
-		Use:   "ingest --lake DIR PATH...",
+		Use:   "ingest --lake DIR SOURCE...",
 		Short: "Ingest CloudTrail and VPC Flow Logs into the lake",
 		Long: `Ingest CloudTrail logs and VPC Flow Logs from files and folders into the lake's Parquet tables
 (auditing.cloudtrail and auditing.flowlogs).
@@ -68,10 +68,15 @@ skipped, so re-running adds only new files; an interrupted run can simply be run
 Exit codes: 0 all inputs ingested, 1 the run failed, 2 bad usage, 4 the run completed but some
 inputs or records could not be ingested (listed in the summary).`,
 		Example: "  vigil ingest --lake ./lake ./AWSLogs\n  vigil ingest --lake ./lake --json export.jsonl",
-		Args:    usageArgs(cobra.MinimumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if o.lake == "" {
 				return usagef("--lake is required")
+			}
+			if len(args) == 0 && o.sqsURL == "" {
+				return usagef("give at least one source (a path, s3://bucket/prefix or cwlogs://group), or --watch --sqs-queue-url")
+			}
+			if o.sqsURL != "" && !o.watch {
+				return usagef("--sqs-queue-url needs --watch")
 			}
 			return runIngest(cmd.Context(), a, o, args)
 		},
@@ -273,7 +278,7 @@ func sources(ctx context.Context, args []string, l *lake.Lake, o *ingestOptions,
 				return nil, err
 			}
 			m = append(m, &source.CloudWatchLogs{
-				Client: awsapi.CloudWatchLogsClient(cfg, o.aws.opts), Group: group,
+				Client: awsapi.CloudWatchLogsClient(cfg, o.aws.opts), Group: group, Region: cfg.Region,
 				Since: since, Until: until, StartAfter: known.CWLStartAfter(group),
 			})
 		case strings.Contains(a, "://"):

@@ -83,6 +83,7 @@ func TestQueryUsageErrors(t *testing.T) {
 		{"query", "--no-such-flag"},
 		{"query", "--lake", filepath.Join(lk, "typo"), "select 1"},
 		{"ingest", "--lake", lk},
+		{"ingest", "--lake", lk, "--sqs-queue-url", "http://127.0.0.1:1/q"}, // needs --watch
 		{"demo", "extra"},
 	} {
 		if code, _, stderr := runVigil(t, args...); code != exitUsage {

@@ -225,7 +225,9 @@ func emitRuns[T any](recs []T, keyPart vigil.Partition, part func(*T) (vigil.Par
 
 // emitFlows hands flow records to the sink, in runs of one partition.
 func (d *decoder) emitFlows(recs []vigil.FlowRecord, in input, s sink, res *decodeResult) error {
-	part := func(r *vigil.FlowRecord) (vigil.Partition, bool) { return flowlogs.RecordPartition(r, "", "") }
+	part := func(r *vigil.FlowRecord) (vigil.Partition, bool) {
+		return flowlogs.RecordPartition(r, "", in.obj.Region)
+	}
 	return emitRuns(recs, in.part, part, s.flows, res, func(r *vigil.FlowRecord) string {
 		return fmt.Sprintf("flow record of %q: no account-id, region or start time to place it in a partition", r.Str[vigil.FlowInterfaceID])
 	})

@@ -76,6 +76,8 @@ type CloudWatchLogs struct {
 	// Client and Group must be set.
 	Client CWLAPI
 	Group  string
+	// Region is the group's region, given to the records that lack one.
+	Region string
 	// Streams, if set, are stream name prefixes: only the streams starting
 	// with one of them are listed.
 	Streams []string
@@ -181,8 +183,9 @@ func (c *CloudWatchLogs) error(what string, err error) error {
 func (c *CloudWatchLogs) object(stream string, from, to int64) Object {
 	name := CWLogsName(c.Group, stream, from, to)
 	return Object{
-		Path: name,
-		Name: name,
+		Path:   name,
+		Name:   name,
+		Region: c.Region,
 		Open: func(ctx context.Context) (io.ReadCloser, error) {
 			return &cwlReader{ctx: ctx, c: c.Client, name: name, from: from, to: to, in: cloudwatchlogs.GetLogEventsInput{
 				LogGroupName:  aws.String(c.Group),

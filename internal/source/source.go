@@ -20,6 +20,10 @@ type Object struct {
 	// absolute file path, s3://bucket/key, cwlogs://group/stream.
 	Name string
 	Size int64
+	// Region, if set, is where the object's records come from when they do
+	// not say (a CloudWatch Logs group's region, for flow logs of the
+	// default format, which have no region field).
+	Region string
 	// Open returns the object's bytes as stored (possibly compressed).
 	Open func(ctx context.Context) (io.ReadCloser, error)
 }

@@ -249,3 +249,22 @@ func TestSigmaRules(t *testing.T) {
 		t.Errorf("missing --sigma folder: exit %d, want %d", code, exitUsage)
 	}
 }
+
+// TestIngestFlowFormat reads headerless flow logs of a custom format.
+func TestIngestFlowFormat(t *testing.T) {
+	src, lk := t.TempDir(), t.TempDir()
+	p := filepath.Join(src, "AWSLogs/111122223333/vpcflowlogs/us-east-1/2020/10/23/111122223333_vpcflowlogs_us-east-1_fl-1_20201023T1000Z_a.log")
+	os.MkdirAll(filepath.Dir(p), 0o755)
+	os.WriteFile(p, []byte("10.0.0.1 203.0.113.9 443 49152 6 1603447140 1603447200 ACCEPT vpc-1\n"), 0o644)
+	format := "${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${start} ${end} ${action} ${vpc-id}"
+	if code, out, stderr := runVigil(t, "ingest", "--lake", lk, "--no-detect", "--flow-format", format, src); code != 0 || !strings.Contains(out, "1 flow records") {
+		t.Fatalf("exit %d: %s %s", code, out, stderr)
+	}
+	_, got, _ := runVigil(t, "query", "--lake", lk, "--format", "csv", `select srcaddr, dstport, "end", vpc_id, version is null v from auditing.flowlogs`)
+	if got != "srcaddr,dstport,end,vpc_id,v\n10.0.0.1,49152,1603447200,vpc-1,true\n" {
+		t.Errorf("flowlogs: %q", got)
+	}
+	if code, _, _ := runVigil(t, "ingest", "--lake", lk, "--flow-format", "${nope}", src); code != exitUsage {
+		t.Errorf("bad --flow-format: exit %d, want %d", code, exitUsage)
+	}
+}

@@ -42,7 +42,7 @@ func RunPhase(ctx context.Context, engine, src, out string, w io.Writer) error {
 		if err != nil {
 			return err
 		}
-		s, err := ingest.CloudTrail(ctx, l, []string{src}, ingest.Options{Compact: true})
+		s, err := ingest.Dir(ctx, l, []string{src}, ingest.Options{Compact: true})
 		l.Close()
 		if err != nil {
 			return err

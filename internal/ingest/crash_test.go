@@ -24,7 +24,7 @@ func TestMain(m *testing.M) {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
 		}
-		_, err = CloudTrail(context.Background(), l, []string{src}, Options{Compact: true, CommitEvents: 300, Workers: 2})
+		_, err = Dir(context.Background(), l, []string{src}, Options{Compact: true, CommitEvents: 300, Workers: 2})
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)

@@ -174,11 +174,6 @@ func Dir(ctx context.Context, l *lake.Lake, roots []string, opt Options) (Stats,
 	return Run(ctx, l, source.Local{Roots: roots, Skip: []string{l.Dir()}}, opt)
 }
 
-// CloudTrail is Dir, kept for callers that think of CloudTrail only.
-func CloudTrail(ctx context.Context, l *lake.Lake, roots []string, opt Options) (Stats, error) {
-	return Dir(ctx, l, roots, opt)
-}
-
 // Run ingests the objects src lists into l.
 func Run(ctx context.Context, l *lake.Lake, src source.Lister, opt Options) (_ Stats, err error) {
 	start := time.Now()

@@ -110,7 +110,7 @@ func ingestDir(t testing.TB, lakeDir string, roots ...string) (Stats, error) {
 		t.Fatal(err)
 	}
 	defer l.Close()
-	return CloudTrail(t.Context(), l, roots, Options{Compact: true, CommitEvents: 50})
+	return Dir(t.Context(), l, roots, Options{Compact: true, CommitEvents: 50})
 }
 
 func TestIngestIncremental(t *testing.T) {

@@ -34,6 +34,9 @@ type Request struct {
 	Query  url.Values // S3 request parameters ("start-after", "delimiter", ...)
 	Status int        // HTTP status answered
 	Keys   int        // ListObjectsV2: keys in the answer
+	// Service and Region are the signing scope of the request ("ec2",
+	// "us-east-1"), from its Authorization header.
+	Service, Region string
 }
 
 // FaultProxy is a reverse proxy in front of an AWS endpoint (moto) that
@@ -55,6 +58,15 @@ type FaultProxy struct {
 	breaks    map[string]breakage
 	latency   time.Duration
 	requests  []Request
+	failOps   map[string]apiFault
+	failRegs  map[string]apiFault
+}
+
+// apiFault is an error the proxy answers instead of forwarding.
+type apiFault struct {
+	code, message string
+	status        int
+	n             int // remaining; <0 forever
 }
 
 type breakage struct {
@@ -141,6 +153,46 @@ func (p *FaultProxy) record(r Request) {
 	p.requests = append(p.requests, r)
 }
 
+// Fail makes the next n calls of op (all of them when n < 0) answer
+// with the AWS error code and HTTP status, in the wire format of the
+// request's protocol (EC2 query, IAM/STS query, JSON, REST-JSON, S3 XML).
+func (p *FaultProxy) Fail(op, code string, status, n int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.failOps == nil {
+		p.failOps = map[string]apiFault{}
+	}
+	p.failOps[op] = apiFault{code: code, message: "injected by the fault proxy", status: status, n: n}
+}
+
+// FailRegion makes every call signed for region answer with code, as a
+// region that is not enabled for the account does (AuthFailure for EC2,
+// UnrecognizedClientException or InvalidClientTokenId elsewhere).
+func (p *FaultProxy) FailRegion(region, code string, status int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.failRegs == nil {
+		p.failRegs = map[string]apiFault{}
+	}
+	p.failRegs[region] = apiFault{code: code, message: "region " + region + " is not enabled for this account (injected)", status: status, n: -1}
+}
+
+// takeFault returns the fault to answer req with, if any.
+func (p *FaultProxy) takeFault(req Request) (apiFault, bool) {
+	if f, ok := p.failRegs[req.Region]; ok && req.Region != "" {
+		return f, true
+	}
+	f, ok := p.failOps[req.Op]
+	if !ok || f.n == 0 {
+		return apiFault{}, false
+	}
+	if f.n > 0 {
+		f.n--
+		p.failOps[req.Op] = f
+	}
+	return f, true
+}
+
 // ServeHTTP implements http.Handler.
 func (p *FaultProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	req := classify(r)
@@ -150,6 +202,7 @@ func (p *FaultProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if throttle {
 		p.throttles[req.Op]--
 	}
+	fault, failed := p.takeFault(req)
 	brk, broken := p.breaks[req.Key]
 	broken = broken && req.Op == "GetObject" && brk.n > 0
 	if broken {
@@ -168,6 +221,12 @@ func (p *FaultProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if throttle {
 		io.Copy(io.Discard, r.Body)
 		req.Status = writeThrottle(w, r)
+		p.record(req)
+		return
+	}
+	if failed && !throttle {
+		io.Copy(io.Discard, r.Body)
+		req.Status = writeError(w, r, req, fault)
 		p.record(req)
 		return
 	}
@@ -243,6 +302,10 @@ var hopByHop = map[string]bool{
 // writeThrottle answers with the throttling error of the request's
 // protocol and returns the status.
 func writeThrottle(w http.ResponseWriter, r *http.Request) int {
+	if isQuery(r) {
+		req := Request{Service: signingService(r)}
+		return writeError(w, r, req, apiFault{code: "Throttling", message: "Rate exceeded", status: http.StatusBadRequest})
+	}
 	if target := r.Header.Get("X-Amz-Target"); target != "" {
 		ct := "application/x-amz-json-1.1"
 		if strings.HasPrefix(target, "AmazonSQS.") {
@@ -264,10 +327,85 @@ func writeThrottle(w http.ResponseWriter, r *http.Request) int {
 	return http.StatusServiceUnavailable
 }
 
+// writeError answers with f in the wire format of r's protocol and
+// returns the status.
+func writeError(w http.ResponseWriter, r *http.Request, req Request, f apiFault) int {
+	status := f.status
+	if status == 0 {
+		status = http.StatusBadRequest
+	}
+	switch {
+	case isQuery(r) && req.Service == "ec2":
+		w.Header().Set("Content-Type", "text/xml;charset=UTF-8")
+		w.WriteHeader(status)
+		fmt.Fprintf(w, `<?xml version="1.0" encoding="UTF-8"?>`+"\n"+`<Response><Errors><Error><Code>%s</Code><Message>%s</Message></Error></Errors><RequestID>vigil-fault-proxy</RequestID></Response>`, f.code, f.message)
+	case isQuery(r):
+		w.Header().Set("Content-Type", "text/xml")
+		w.WriteHeader(status)
+		fmt.Fprintf(w, `<ErrorResponse><Error><Type>Sender</Type><Code>%s</Code><Message>%s</Message></Error><RequestId>vigil-fault-proxy</RequestId></ErrorResponse>`, f.code, f.message)
+	case r.Header.Get("X-Amz-Target") != "" || (req.Service != "s3" && req.Service != ""):
+		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+		w.Header().Set("X-Amzn-Errortype", f.code)
+		w.Header().Set("X-Amzn-Requestid", "vigil-fault-proxy")
+		w.WriteHeader(status)
+		fmt.Fprintf(w, `{"__type":%q,"message":%q,"Message":%q}`, f.code, f.message, f.message)
+	default:
+		w.Header().Set("Content-Type", "application/xml")
+		w.WriteHeader(status)
+		fmt.Fprintf(w, `<?xml version="1.0" encoding="UTF-8"?>`+"\n"+`<Error><Code>%s</Code><Message>%s</Message><RequestId>vigil-fault-proxy</RequestId></Error>`, f.code, f.message)
+	}
+	return status
+}
+
+// isQuery reports whether r uses the AWS query protocol (EC2, IAM, STS,
+// SNS, RDS, CloudWatch, …): a form-encoded POST.
+func isQuery(r *http.Request) bool {
+	return r.Method == http.MethodPost && strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded")
+}
+
+// signingScope returns the service and region of r's SigV4 credential
+// scope (Credential=AKID/date/region/service/aws4_request).
+func signingScope(r *http.Request) (service, region string) {
+	auth := r.Header.Get("Authorization")
+	_, cred, ok := strings.Cut(auth, "Credential=")
+	if !ok {
+		return "", ""
+	}
+	cred, _, _ = strings.Cut(cred, ",")
+	parts := strings.Split(cred, "/")
+	if len(parts) < 5 {
+		return "", ""
+	}
+	return parts[3], parts[2]
+}
+
+func signingService(r *http.Request) string {
+	s, _ := signingScope(r)
+	return s
+}
+
 // classify names the operation of a request.
 func classify(r *http.Request) Request {
+	service, region := signingScope(r)
+	req := classifyOp(r)
+	req.Service, req.Region = service, region
+	return req
+}
+
+func classifyOp(r *http.Request) Request {
 	if target := r.Header.Get("X-Amz-Target"); target != "" {
 		return Request{Op: target[strings.LastIndexByte(target, '.')+1:]}
+	}
+	if isQuery(r) {
+		body, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		form, _ := url.ParseQuery(string(body))
+		return Request{Op: form.Get("Action")}
+	}
+	if service, _ := signingScope(r); service != "" && service != "s3" {
+		// REST-JSON services (GuardDuty, Lambda, EFS, Security Hub, …):
+		// name the operation by method and path.
+		return Request{Op: r.Method + " " + r.URL.Path}
 	}
 	path := strings.TrimPrefix(r.URL.Path, "/")
 	if strings.HasPrefix(path, "moto-api/") {

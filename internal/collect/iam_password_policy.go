@@ -31,7 +31,7 @@ func collectPasswordPolicy(ctx context.Context, s *inventory.Scope) ([]*inventor
 	var conf any
 	switch {
 	case inventory.IsCode(err, "NoSuchEntity"):
-		conf = map[string]any{"Exists": false}
+		conf = map[string]any{"exists": false}
 	case err != nil:
 		s.Gap(TypePasswordPolicy, err)
 		return nil, nil

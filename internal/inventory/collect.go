@@ -116,7 +116,7 @@ func (s *Scope) Gap(resourceType string, err error) {
 		ResourceType:  GapType,
 		ResourceID:    resourceType + "/" + ce.Permission,
 		ResourceName:  resourceType,
-		Configuration: ConfigJSON(map[string]any{"ResourceType": resourceType}),
+		Configuration: ConfigJSON(map[string]any{"resourceType": resourceType}),
 		Errors:        []CallError{*ce},
 	}
 	s.mu.Lock()

@@ -137,7 +137,8 @@ func PolicyDoc(v any) map[string]any {
 	return nil
 }
 
-// ConfigJSON renders an SDK value (an output struct or one of its
+// ConfigJSON renders an SDK value (maps keep their keys, so collectors
+// build their own maps with lower-camel keys) (an output struct or one of its
 // members) in Config's form: field names lower-camel-cased, nil and empty
 // values dropped, the SDK's ResultMetadata removed, URL-encoded IAM policy
 // documents kept as they are (checks decode them with PolicyDoc).

@@ -297,7 +297,7 @@ func discoverRegions(ctx context.Context, s *Scope, want []string, skipped map[s
 		enabled[name] = on
 		items = append(items, &Item{
 			ResourceType: RegionType, ResourceID: name, ResourceName: name, Region: name,
-			Configuration: ConfigJSON(map[string]any{"RegionName": name, "OptInStatus": status, "Endpoint": aws.ToString(r.Endpoint)}),
+			Configuration: ConfigJSON(map[string]any{"regionName": name, "optInStatus": status, "endpoint": aws.ToString(r.Endpoint)}),
 		})
 	}
 	var regions []string

@@ -34,16 +34,30 @@ type Engine struct {
 // tableDef describes how a table is exposed.
 type tableDef struct {
 	name  string
+	dir   string // directory in the lake when it differs from name
 	empty func() ([]byte, error) // a zero-row Parquet file with the table's schema
 	// snapshot: the table is unpartitioned files directly in its
 	// directory, without partition columns (findings).
 	snapshot bool
+	// localOnly tables are written to local lakes only (configuration
+	// items, compliance results), so they have no Athena DDL yet.
+	localOnly bool
 }
 
 var tables = []tableDef{
 	{name: TableCloudTrail, empty: emptyParquet[ctRow]},
 	{name: TableFlowLogs, empty: emptyParquet[flowRow]},
 	{name: TableFindings, empty: emptyParquet[findingRow], snapshot: true},
+	{name: TableConfigItems, dir: configDir, empty: emptyParquet[configRow], localOnly: true},
+	{name: TableCompliance, empty: emptyParquet[complianceRow], localOnly: true},
+}
+
+// path returns the table's directory relative to the lake.
+func (t tableDef) path() string {
+	if t.dir != "" {
+		return t.dir
+	}
+	return t.name
 }
 
 // OpenEngine opens a query engine over the lake at dir. The lake need not
@@ -78,12 +92,40 @@ func OpenEngine(ctx context.Context, dir string) (*Engine, error) {
 			return nil, err
 		}
 	}
+	if _, err := e.db.ExecContext(ctx, configChangesView); err != nil {
+		e.Close()
+		return nil, fmt.Errorf("define config_changes: %w", err)
+	}
 	if err := e.refresh(ctx); err != nil {
 		e.Close()
 		return nil, err
 	}
 	return e, nil
 }
+
+// configChangesView answers "what changed, when" like Config's resource
+// history: one row per item whose state differs from the same resource's
+// previous item (CREATE for the first, DELETE for a deletion), with the
+// previous configuration beside the new one. Vigil's own bookkeeping types
+// are left out.
+const configChangesView = `CREATE OR REPLACE VIEW auditing.config_changes AS
+SELECT account, aws_region AS region, resource_type, resource_id, resource_name, arn,
+       configuration_item_capture_time AS changed_at,
+       prev_capture_time AS previous_capture_time,
+       CASE WHEN prev_hash IS NULL THEN 'CREATE'
+            WHEN configuration_item_status IN ('ResourceDeleted', 'ResourceDeletedNotRecorded') THEN 'DELETE'
+            ELSE 'UPDATE' END AS change_type,
+       configuration_item_status AS status, configuration, prev_configuration AS previous_configuration,
+       snapshot_id, source
+FROM (
+	SELECT *, lag(configuration_hash) OVER w AS prev_hash, lag(configuration) OVER w AS prev_configuration,
+	       lag(configuration_item_capture_time) OVER w AS prev_capture_time
+	FROM auditing.config_items
+	WHERE resource_type NOT LIKE 'Vigil::%'
+	WINDOW w AS (PARTITION BY account_id, aws_region, resource_type, resource_id
+	             ORDER BY configuration_item_capture_time, configuration_state_id)
+)
+WHERE prev_hash IS NULL OR prev_hash <> configuration_hash`
 
 // Close releases the engine.
 func (e *Engine) Close() error { return e.db.Close() }
@@ -127,16 +169,16 @@ func (e *Engine) refresh(ctx context.Context) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	for _, t := range tables {
-		if e.ready[t.name] || !hasFiles(filepath.Join(e.dir, t.name)) {
+		if e.ready[t.name] || !hasFiles(filepath.Join(e.dir, t.path())) {
 			continue
 		}
 		q := fmt.Sprintf(`CREATE OR REPLACE VIEW auditing.%s AS SELECT * FROM read_parquet(%s,
 			hive_partitioning = true,
 			hive_types = {'account': VARCHAR, 'region': VARCHAR, 'date': VARCHAR})`,
-			t.name, quote(filepath.Join(e.dir, t.name, "*", "*", "*", "*.parquet")))
+			t.name, quote(filepath.Join(e.dir, t.path(), "*", "*", "*", "*.parquet")))
 		if t.snapshot {
 			q = fmt.Sprintf(`CREATE OR REPLACE VIEW auditing.%s AS SELECT * FROM read_parquet(%s)`,
-				t.name, quote(filepath.Join(e.dir, t.name, "*.parquet")))
+				t.name, quote(filepath.Join(e.dir, t.path(), "*.parquet")))
 		}
 		if _, err := e.db.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("define table %s: %w", t.name, err)

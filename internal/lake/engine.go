@@ -34,7 +34,7 @@ type Engine struct {
 // tableDef describes how a table is exposed.
 type tableDef struct {
 	name  string
-	dir   string // directory in the lake when it differs from name
+	dir   string                 // directory in the lake when it differs from name
 	empty func() ([]byte, error) // a zero-row Parquet file with the table's schema
 	// snapshot: the table is unpartitioned files directly in its
 	// directory, without partition columns (findings).

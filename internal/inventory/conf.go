@@ -140,8 +140,11 @@ func PolicyDoc(v any) map[string]any {
 // ConfigJSON renders an SDK value (maps keep their keys, so collectors
 // build their own maps with lower-camel keys) (an output struct or one of its
 // members) in Config's form: field names lower-camel-cased, nil and empty
-// values dropped, the SDK's ResultMetadata removed, URL-encoded IAM policy
-// documents kept as they are (checks decode them with PolicyDoc).
+// values dropped, the SDK's ResultMetadata removed, and IAM policy
+// documents (PolicyDocument, AssumeRolePolicyDocument, Document), which the
+// API returns URL-encoded, decoded into JSON objects — so a live
+// collection and a replay of an AWS CLI recording (which prints them
+// decoded) give the same item. Checks read either form with PolicyDoc.
 func ConfigJSON(v any) json.RawMessage {
 	b, err := json.Marshal(toConfigValue(reflect.ValueOf(v)))
 	if err != nil {
@@ -180,6 +183,11 @@ func toConfigValue(v reflect.Value) any {
 			x := toConfigValue(v.Field(i))
 			if x == nil {
 				continue
+			}
+			if str, ok := x.(string); ok && policyKeys[f.Name] {
+				if doc := PolicyDoc(str); doc != nil {
+					x = doc
+				}
 			}
 			out[lowerCamel(f.Name)] = x
 		}

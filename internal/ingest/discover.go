@@ -8,6 +8,7 @@ import (
 
 	"github.com/vigil-sec/vigil/internal/cloudtrail"
 	"github.com/vigil-sec/vigil/internal/flowlogs"
+	"github.com/vigil-sec/vigil/internal/inventory"
 	"github.com/vigil-sec/vigil/internal/source"
 	"github.com/vigil-sec/vigil/internal/vigil"
 )
@@ -20,6 +21,7 @@ const (
 	kindCloudTrail              // CloudTrail records
 	kindFlowLogs                // VPC Flow Logs text
 	kindFlowParquet             // VPC Flow Logs delivered as Parquet
+	kindConfig                  // AWS Config snapshot or history files
 )
 
 // input is one object to ingest.
@@ -28,6 +30,8 @@ type input struct {
 	key  string          // stable identity: the key from AWSLogs/ on, else the object's name
 	part vigil.Partition // from the key; zero when the object is outside the layout
 	kind kind
+	// configKind tells Config snapshots from history files.
+	configKind inventory.ConfigKind
 }
 
 // found is the result of listing the sources.
@@ -38,7 +42,8 @@ type found struct {
 }
 
 // discover lists src for CloudTrail and VPC Flow Logs inputs. It skips
-// digest files and other services' logs under AWSLogs/ (Config, ...).
+// digest files and other services' logs under AWSLogs/; AWS Config's
+// snapshot and history files are inputs of auditing.config_items.
 func discover(ctx context.Context, src source.Lister) (found, error) {
 	var f found
 	seen := map[string]bool{}
@@ -55,6 +60,8 @@ func discover(ctx context.Context, src source.Lister) (found, error) {
 			if k.Parquet {
 				in.kind = kindFlowParquet
 			}
+		} else if k, ok := inventory.ParseConfigKey(o.Path); ok && k.Kind != inventory.ConfigOther {
+			in.key, in.kind, in.configKind = k.Rel, kindConfig, k.Kind
 		} else if strings.Contains("/"+filepath.ToSlash(o.Path), "/AWSLogs/") {
 			f.ignored++ // another service's logs (vpcflowlogs, Config, ...)
 			return nil

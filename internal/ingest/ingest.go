@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"maps"
 	"runtime"
@@ -16,6 +17,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/vigil-sec/vigil/internal/inventory"
 	"github.com/vigil-sec/vigil/internal/lake"
 	"github.com/vigil-sec/vigil/internal/source"
 	"github.com/vigil-sec/vigil/internal/vigil"
@@ -127,6 +129,7 @@ type Stats struct {
 	Failed         int           `json:"failed"`  // inputs that could not be read; their records were withheld
 	Events         int64         `json:"events"`  // CloudTrail events
 	FlowRecords    int64         `json:"flow_records"`
+	ConfigItems    int64         `json:"config_items"` // AWS Config configuration items
 	BadRecords     int64         `json:"bad_records"`
 	Bytes          int64         `json:"bytes"`     // input bytes as stored (compressed)
 	RawBytes       int64         `json:"raw_bytes"` // input bytes decompressed
@@ -152,6 +155,7 @@ func (s *Stats) add(t *Stats) {
 	s.Failed += t.Failed
 	s.Events += t.Events
 	s.FlowRecords += t.FlowRecords
+	s.ConfigItems += t.ConfigItems
 	s.BadRecords += t.BadRecords
 	s.Bytes += t.Bytes
 	s.RawBytes += t.RawBytes
@@ -469,6 +473,9 @@ func (r *run) file(ctx context.Context, b *batch, d *decoder, in input) (dirty b
 		return fail(err)
 	}
 	defer rc.Close()
+	if in.kind == kindConfig {
+		return r.configFile(b, in, rc, fail)
+	}
 	sink := sink{
 		events: func(part vigil.Partition, events []vigil.Event) error {
 			dirty = true
@@ -522,6 +529,40 @@ func (r *run) file(ctx context.Context, b *batch, d *decoder, in input) (dirty b
 	p.Bytes.Add(in.obj.Size)
 	p.Events.Add(res.records)
 	return dirty, nil
+}
+
+// configFile ingests one of AWS Config's snapshot or history files into
+// auditing.config_items. Unreadable items are reported as bad records.
+func (r *run) configFile(b *batch, in input, rc io.Reader, fail func(error) (bool, error)) (bool, error) {
+	cf, err := inventory.ReadConfigFile(rc)
+	if err != nil {
+		return fail(err)
+	}
+	source, snapshot := lake.ItemSourceHistory, "config-history"
+	if cf.SnapshotID != "" || in.configKind == inventory.ConfigSnapshot {
+		source, snapshot = lake.ItemSourceSnapshot, "config-snapshot:"+cf.SnapshotID
+	}
+	if err := lake.WriteConfigItemsTx(b.tx, snapshot, source, cf.Items); err != nil {
+		if errors.Is(err, lake.ErrBadItem) {
+			return fail(err)
+		}
+		return true, fmt.Errorf("%w: %w", errWrite, err)
+	}
+	n := int64(len(cf.Items))
+	b.inputs = append(b.inputs, in)
+	b.tx.AddSource(lake.Source{Table: lake.TableConfigItems, Key: in.key, Size: in.obj.Size, Events: n})
+	b.stats.Files++
+	b.stats.ConfigItems += n
+	b.stats.BadRecords += int64(len(cf.Bad))
+	b.stats.Bytes += in.obj.Size
+	for _, e := range cf.Bad {
+		b.errs = append(b.errs, InputError{File: in.obj.Name, Error: e, Record: true})
+	}
+	p := r.opt.Progress
+	p.Files.Add(1)
+	p.Bytes.Add(in.obj.Size)
+	p.Events.Add(n)
+	return false, nil
 }
 
 // S3StartAfter returns, for an S3 source listing the account, service and

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
 	"time"
@@ -130,6 +131,10 @@ func ItemHash(it *inventory.Item) string {
 	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 
+// ErrBadItem marks a configuration item that cannot be stored (no usable
+// account, region or capture time).
+var ErrBadItem = errors.New("configuration item not storable")
+
 // WriteConfigItems adds a snapshot's items to the lake in one
 // transaction: one file per account × region × capture date. Items
 // without an account or region are an error naming the item.
@@ -137,21 +142,27 @@ func (l *Lake) WriteConfigItems(snapshotID, source string, items []*inventory.It
 	if l.Remote() {
 		return fmt.Errorf("configuration items are kept in local lakes only")
 	}
+	tx, err := l.Begin()
+	if err != nil {
+		return err
+	}
+	if err := WriteConfigItemsTx(tx, snapshotID, source, items); err != nil {
+		tx.Abort()
+		return err
+	}
+	return tx.Commit()
+}
+
+// WriteConfigItemsTx writes items into tx (which the caller commits).
+func WriteConfigItemsTx(tx *Tx, snapshotID, source string, items []*inventory.Item) error {
 	parts := map[vigil.Partition][]configRow{}
 	for _, it := range items {
 		p := vigil.Partition{Account: it.AccountID, Region: it.Region, Date: it.CaptureTime.UTC().Format("2006-01-02")}
 		if !vigil.IsAccountID(p.Account) || !p.Valid() || it.CaptureTime.IsZero() {
-			return fmt.Errorf("configuration item %s %s: account %q, region %q or capture time %v not usable as a partition",
-				it.ResourceType, it.ResourceID, it.AccountID, it.Region, it.CaptureTime)
+			return fmt.Errorf("%w: %s %s: account %q, region %q or capture time %v not usable as a partition",
+				ErrBadItem, it.ResourceType, it.ResourceID, it.AccountID, it.Region, it.CaptureTime)
 		}
 		parts[p] = append(parts[p], newConfigRow(snapshotID, source, it))
-	}
-	if len(parts) == 0 {
-		return nil
-	}
-	tx, err := l.Begin()
-	if err != nil {
-		return err
 	}
 	keys := make([]vigil.Partition, 0, len(parts))
 	for p := range parts {
@@ -160,11 +171,10 @@ func (l *Lake) WriteConfigItems(snapshotID, source string, items []*inventory.It
 	sort.Slice(keys, func(i, j int) bool { return PartitionDir("", keys[i]) < PartitionDir("", keys[j]) })
 	for _, p := range keys {
 		if err := writeRows(tx, configDir, p, parts[p]); err != nil {
-			tx.Abort()
 			return fmt.Errorf("write configuration items of %s/%s: %w", p.Account, p.Region, err)
 		}
 	}
-	return tx.Commit()
+	return nil
 }
 
 // writeRows writes rows as one Parquet file of table's partition p.

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -37,6 +38,13 @@ type Request struct {
 	// Service and Region are the signing scope of the request ("ec2",
 	// "us-east-1"), from its Authorization header.
 	Service, Region string
+	// AccessKey is the signing access key id; Account the account whose
+	// assumed-role credentials it is, when the proxy saw the AssumeRole
+	// that issued them ("" otherwise).
+	AccessKey, Account string
+	// Form holds the parameters of a query-protocol request (Action,
+	// RoleArn, …).
+	Form url.Values
 }
 
 // FaultProxy is a reverse proxy in front of an AWS endpoint (moto) that
@@ -60,6 +68,13 @@ type FaultProxy struct {
 	requests  []Request
 	failOps   map[string]apiFault
 	failRegs  map[string]apiFault
+	failIfs   []conditionalFault
+	keyAcct   map[string]string // access key id -> account, learned from AssumeRole
+}
+
+type conditionalFault struct {
+	match func(Request) bool
+	fault apiFault
 }
 
 // apiFault is an error the proxy answers instead of forwarding.
@@ -177,8 +192,23 @@ func (p *FaultProxy) FailRegion(region, code string, status int) {
 	p.failRegs[region] = apiFault{code: code, message: "region " + region + " is not enabled for this account (injected)", status: status, n: -1}
 }
 
+// FailIf makes every request match accepts answer with code and status,
+// e.g. AssumeRole of one account's audit role (a role that does not
+// exist), or every call made with one account's credentials to one
+// region (a region not enabled there).
+func (p *FaultProxy) FailIf(match func(Request) bool, code string, status int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.failIfs = append(p.failIfs, conditionalFault{match: match, fault: apiFault{code: code, message: "injected by the fault proxy", status: status, n: -1}})
+}
+
 // takeFault returns the fault to answer req with, if any.
 func (p *FaultProxy) takeFault(req Request) (apiFault, bool) {
+	for _, c := range p.failIfs {
+		if c.match(req) {
+			return c.fault, true
+		}
+	}
 	if f, ok := p.failRegs[req.Region]; ok && req.Region != "" {
 		return f, true
 	}
@@ -197,6 +227,7 @@ func (p *FaultProxy) takeFault(req Request) (apiFault, bool) {
 func (p *FaultProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	req := classify(r)
 	p.mu.Lock()
+	req.Account = p.keyAcct[req.AccessKey]
 	latency := p.latency
 	throttle := p.throttles[req.Op] > 0
 	if throttle {
@@ -255,6 +286,9 @@ func (p *FaultProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	req.Status = resp.StatusCode
+	if req.Op == "AssumeRole" && resp.StatusCode == http.StatusOK {
+		p.learnKey(req, body)
+	}
 	if req.Op == "ListObjectsV2" {
 		req.Keys = bytes.Count(body, []byte("<Key>"))
 	}
@@ -327,6 +361,24 @@ func writeThrottle(w http.ResponseWriter, r *http.Request) int {
 	return http.StatusServiceUnavailable
 }
 
+var accessKeyRe = regexp.MustCompile(`<AccessKeyId>([^<]+)</AccessKeyId>`)
+
+// learnKey remembers which account the credentials an AssumeRole returned
+// act in (the account of the role ARN).
+func (p *FaultProxy) learnKey(req Request, body []byte) {
+	m := accessKeyRe.FindSubmatch(body)
+	parts := strings.Split(req.Form.Get("RoleArn"), ":")
+	if m == nil || len(parts) < 5 {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.keyAcct == nil {
+		p.keyAcct = map[string]string{}
+	}
+	p.keyAcct[string(m[1])] = parts[4]
+}
+
 // writeError answers with f in the wire format of r's protocol and
 // returns the status.
 func writeError(w http.ResponseWriter, r *http.Request, req Request, f apiFault) int {
@@ -363,6 +415,16 @@ func isQuery(r *http.Request) bool {
 	return r.Method == http.MethodPost && strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded")
 }
 
+// signingKey returns the access key id of r's signature.
+func signingKey(r *http.Request) string {
+	_, cred, ok := strings.Cut(r.Header.Get("Authorization"), "Credential=")
+	if !ok {
+		return ""
+	}
+	key, _, _ := strings.Cut(cred, "/")
+	return key
+}
+
 // signingScope returns the service and region of r's SigV4 credential
 // scope (Credential=AKID/date/region/service/aws4_request).
 func signingScope(r *http.Request) (service, region string) {
@@ -388,7 +450,7 @@ func signingService(r *http.Request) string {
 func classify(r *http.Request) Request {
 	service, region := signingScope(r)
 	req := classifyOp(r)
-	req.Service, req.Region = service, region
+	req.Service, req.Region, req.AccessKey = service, region, signingKey(r)
 	return req
 }
 
@@ -400,7 +462,7 @@ func classifyOp(r *http.Request) Request {
 		body, _ := io.ReadAll(r.Body)
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		form, _ := url.ParseQuery(string(body))
-		return Request{Op: form.Get("Action")}
+		return Request{Op: form.Get("Action"), Form: form}
 	}
 	if service, _ := signingScope(r); service != "" && service != "s3" {
 		// REST-JSON services (GuardDuty, Lambda, EFS, Security Hub, …):

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -287,4 +288,28 @@ func byType(s *inventory.Snapshot, typ string) []*inventory.Item {
 		}
 	}
 	return out
+}
+
+// TestDisabledRegionSkipped: a region where every call is refused as from
+// a region that is not enabled is reported as skipped, not as errors.
+func TestDisabledRegionSkipped(t *testing.T) {
+	endpoint, _, _ := motoConfig(t)
+	p := awsfake.NewFaultProxy(t, endpoint)
+	o := awsapi.Options{Region: "us-east-1", EndpointURL: p.URL, MaxAttempts: 2}
+	cfg, err := awsapi.Config(t.Context(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Credentials = aws.NewCredentialsCache(credentials.NewStaticCredentialsProvider("testing", "testing", ""))
+	p.FailRegion("eu-west-1", "AuthFailure", 401)
+	snap, err := inventory.Collect(t.Context(), inventory.Options{AWS: cfg, Endpoint: o, Account: account, Regions: regions, Collectors: collectors(), Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(snap.Regions) != 1 || snap.Regions[0] != "us-east-1" || !strings.Contains(snap.Skipped["eu-west-1"], "AuthFailure") {
+		t.Errorf("regions %v skipped %v", snap.Regions, snap.Skipped)
+	}
+	if g := byType(snap, inventory.GapType); len(g) != 0 {
+		t.Errorf("gaps %+v", g[0].Errors)
+	}
 }

@@ -199,6 +199,7 @@ func Collect(ctx context.Context, o Options) (*Snapshot, error) {
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
+	dropDisabledRegions(snap)
 	for _, it := range snap.Items {
 		if it.ResourceType == GapType {
 			finishItem(it, global)
@@ -210,6 +211,66 @@ func Collect(ctx context.Context, o Options) (*Snapshot, error) {
 	sortItems(snap.Items)
 	snap.Calls = counter.snapshot()
 	return snap, nil
+}
+
+// disabledCodes are the answers of a region that is not enabled for the
+// account (an opt-in region never opted in, or one an SCP or the account's
+// settings turned off): every service refuses the credentials there.
+var disabledCodes = map[string]bool{
+	"AuthFailure": true, "UnrecognizedClientException": true, "InvalidClientTokenId": true,
+	"OptInRequired": true, "SignatureDoesNotMatch": false,
+}
+
+// dropDisabledRegions turns a scanned region whose every call was refused
+// as from a region that is not enabled into a skipped region: such a
+// region is reported as skipped with the reason, not as a wall of errors.
+func dropDisabledRegions(snap *Snapshot) {
+	items := map[string]int{}
+	gaps := map[string][]*Item{}
+	for _, it := range snap.Items {
+		switch it.ResourceType {
+		case RegionType:
+		case GapType:
+			if len(it.Errors) > 0 && it.Errors[0].Region != "" {
+				gaps[it.Errors[0].Region] = append(gaps[it.Errors[0].Region], it)
+			}
+		default:
+			if it.Region != GlobalRegion {
+				items[it.Region]++
+			}
+		}
+	}
+	drop := map[string]string{}
+	for region, gs := range gaps {
+		if items[region] > 0 || !slices.Contains(snap.Regions, region) {
+			continue
+		}
+		all := true
+		for _, g := range gs {
+			all = all && disabledCodes[g.Errors[0].Code]
+		}
+		if all {
+			drop[region] = fmt.Sprintf("region answers as not enabled for this account (%s: %s)", gs[0].Errors[0].Code, gs[0].Errors[0].Message)
+		}
+	}
+	if len(drop) == 0 {
+		return
+	}
+	snap.Items = slices.DeleteFunc(snap.Items, func(it *Item) bool {
+		return it.ResourceType == GapType && len(it.Errors) > 0 && drop[it.Errors[0].Region] != ""
+	})
+	snap.Regions = slices.DeleteFunc(snap.Regions, func(r string) bool { return drop[r] != "" })
+	for r, why := range drop {
+		snap.Skipped[r] = why
+	}
+	for _, it := range snap.Items {
+		if it.ResourceType == RegionType && drop[it.ResourceID] != "" {
+			c := it.Conf()
+			c["scanned"] = false
+			c["skipReason"] = drop[it.ResourceID]
+			it.Configuration = ConfigJSON(c)
+		}
+	}
 }
 
 // finishItem fills the common fields a collector left empty.

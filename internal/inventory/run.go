@@ -171,7 +171,7 @@ func Collect(ctx context.Context, o Options) (*Snapshot, error) {
 		t.s.Account = o.Account
 		g.Go(func() error {
 			start := time.Now()
-			items, err := t.c.Collect(gctx, t.s)
+			items, err := safeCollect(gctx, t.c, t.s)
 			if gctx.Err() != nil {
 				return gctx.Err()
 			}
@@ -271,6 +271,17 @@ func dropDisabledRegions(snap *Snapshot) {
 			it.Configuration = ConfigJSON(c)
 		}
 	}
+}
+
+// safeCollect runs one collector task, turning a panic into an error so a
+// crashed collector costs its own resource types, not the run.
+func safeCollect(ctx context.Context, c *Collector, s *Scope) (items []*Item, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			items, err = nil, &CallError{Permission: c.Name, Region: s.APIRegion, Code: "CollectorCrashed", Message: fmt.Sprint(p)}
+		}
+	}()
+	return c.Collect(ctx, s)
 }
 
 // finishItem fills the common fields a collector left empty.

@@ -27,6 +27,7 @@ type demoOptions struct {
 	flowDay  int
 	seed     int64
 	rows     int
+	noAudit  bool
 }
 
 func newDemoCmd(a *app) *cobra.Command {
@@ -38,7 +39,11 @@ func newDemoCmd(a *app) *cobra.Command {
 layout of a central bucket), ingest them into a local lake, run every saved query and print the results.
 
 The data lands in DIR/demo-data and the lake in DIR/vigil-lake; both can be explored afterwards
-with the commands the demo prints. Re-running adds nothing new for the same day.`,
+with the commands the demo prints. Re-running adds nothing new for the same day.
+
+When moto_server (the AWS emulator, pip install 'moto[server]') is on the PATH, the demo also
+starts it on loopback, seeds a small misconfigured organization, audits it with vigil audit
+(reports in DIR/reports) and stores the snapshots and compliance results in the lake.`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runDemo(cmd.Context(), a, o, time.Now().UTC())
@@ -52,6 +57,7 @@ with the commands the demo prints. Re-running adds nothing new for the same day.
 	f.IntVar(&o.flowDay, "flow-records-per-day", 2000, "flow-log records per account, region and day (0: no routine flow logs)")
 	f.Int64Var(&o.seed, "seed", 1, "random seed (same seed, same data)")
 	f.IntVar(&o.rows, "rows", 5, "rows to print per saved query")
+	f.BoolVar(&o.noAudit, "no-audit", false, "skip the organization audit against a local AWS emulator (moto)")
 	return cmd
 }
 
@@ -137,7 +143,14 @@ func runDemo(ctx context.Context, a *app, o demoOptions, now time.Time) error {
 		return err
 	}
 	fmt.Fprintln(w)
+	if !o.noAudit {
+		if err := demoAudit(ctx, a, o.dir, lakeDir); err != nil {
+			return err
+		}
+	}
 	fmt.Fprintf(w, `== Next
+   vigil serve --lake %[1]s          # the console: findings, compliance, SQL in the browser
+   vigil compliance --lake %[1]s
    vigil findings --lake %[1]s --min-severity medium
    vigil query --lake %[1]s --list-saved
    vigil query --lake %[1]s --saved RootLogin30Days --format json

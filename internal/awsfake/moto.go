@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"os"
 	"os/exec"
 	"strconv"
 	"sync"
@@ -98,6 +99,14 @@ func tryStart(path string) (*moto, error) {
 	cmd := exec.Command(path, "-H", "127.0.0.1", "-p", strconv.Itoa(port))
 	cmd.Stdout, cmd.Stderr = out, out
 	cmd.SysProcAttr = sysProcAttr()
+	// moto gives every account ~2,000 public AMIs and their snapshots by
+	// default; no test or demo needs them, and per-snapshot calls over them
+	// would dominate every collection. A caller that wants them sets the
+	// variable itself.
+	cmd.Env = os.Environ()
+	if os.Getenv("MOTO_EC2_LOAD_DEFAULT_AMIS") == "" {
+		cmd.Env = append(cmd.Env, "MOTO_EC2_LOAD_DEFAULT_AMIS=false")
+	}
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start moto_server: %w", err)
 	}
@@ -158,4 +167,21 @@ func (t *tail) String() string {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return string(t.b)
+}
+
+// Launch starts a moto_server on a free loopback port outside of tests
+// (vigil demo) and returns its endpoint and the function that stops it.
+// The error names what to install when moto_server is missing.
+func Launch() (endpoint string, stop func(), err error) {
+	m, err := startMoto()
+	if err != nil {
+		return "", nil, err
+	}
+	return m.endpoint, m.stop, nil
+}
+
+// Available reports whether moto_server is on the PATH.
+func Available() bool {
+	_, err := exec.LookPath("moto_server")
+	return err == nil
 }

@@ -93,23 +93,35 @@ type breakage struct {
 // ends.
 func NewFaultProxy(t testing.TB, target string) *FaultProxy {
 	t.Helper()
+	p, stop, err := StartFaultProxy(target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(stop)
+	return p
+}
+
+// StartFaultProxy starts a proxy to target outside of tests (vigil bench)
+// and returns it with the function that stops it.
+func StartFaultProxy(target string) (*FaultProxy, func(), error) {
 	u, err := url.Parse(target)
 	if err != nil {
-		t.Fatalf("proxy target %q: %v", target, err)
+		return nil, nil, fmt.Errorf("proxy target %q: %v", target, err)
 	}
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConnsPerHost = 256
 	p := &FaultProxy{
 		target:    u,
 		throttles: map[string]int{},
 		breaks:    map[string]breakage{},
 		client: &http.Client{
-			Transport:     http.DefaultTransport.(*http.Transport).Clone(),
+			Transport:     tr,
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 		},
 	}
 	srv := httptest.NewServer(p)
-	t.Cleanup(srv.Close)
 	p.URL = srv.URL
-	return p
+	return p, srv.Close, nil
 }
 
 // Throttle makes the next n requests for op fail with the service's

@@ -36,6 +36,7 @@ var cliToIAMPrefix = map[string]string{
 	"configservice": "config",
 	"s3api":         "s3",
 	"s3control":     "s3",
+	"efs":           "elasticfilesystem",
 }
 
 // Action returns the IAM action the call needs.

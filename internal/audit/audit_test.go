@@ -1,0 +1,175 @@
+package audit_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/organizations"
+
+	"github.com/vigil-sec/vigil/internal/audit"
+	"github.com/vigil-sec/vigil/internal/auditreport"
+	"github.com/vigil-sec/vigil/internal/awsapi"
+	"github.com/vigil-sec/vigil/internal/awsfake"
+	_ "github.com/vigil-sec/vigil/internal/checks"
+	_ "github.com/vigil-sec/vigil/internal/collect"
+	"github.com/vigil-sec/vigil/internal/compliance"
+)
+
+// world is an organization in moto: the management account, and members
+// "ok", "norole" (no audit role), "denied" (the role's policy denies
+// iam:GetAccountPasswordPolicy) and "disabled" (eu-west-1 answers as not
+// enabled).
+type world struct {
+	proxy    *awsfake.FaultProxy
+	opts     awsapi.Options
+	cfg      aws.Config
+	accounts map[string]string // name -> id
+}
+
+func newWorld(t *testing.T) *world {
+	t.Helper()
+	endpoint := awsfake.StartMoto(t)
+	p := awsfake.NewFaultProxy(t, endpoint)
+	o := awsapi.Options{Region: "us-east-1", EndpointURL: p.URL, MaxAttempts: 3}
+	cfg, err := awsapi.Config(t.Context(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Credentials = aws.NewCredentialsCache(credentials.NewStaticCredentialsProvider("testing", "testing", ""))
+	w := &world{proxy: p, opts: o, cfg: cfg, accounts: map[string]string{}}
+	ctx := t.Context()
+	org := organizations.NewFromConfig(cfg)
+	if _, err := org.CreateOrganization(ctx, &organizations.CreateOrganizationInput{FeatureSet: "ALL"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"ok", "norole", "denied", "disabled"} {
+		out, err := org.CreateAccount(ctx, &organizations.CreateAccountInput{AccountName: aws.String(name), Email: aws.String(name + "@example.com")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.accounts[name] = aws.ToString(out.CreateAccountStatus.AccountId)
+	}
+	// A weak password policy in "ok", so a check fails there.
+	okCfg := w.assume(t, w.accounts["ok"], "OrganizationAccountAccessRole")
+	if _, err := iam.NewFromConfig(okCfg).UpdateAccountPasswordPolicy(ctx, &iam.UpdateAccountPasswordPolicyInput{MinimumPasswordLength: aws.Int32(8)}); err != nil {
+		t.Fatal(err)
+	}
+	norole, denied, disabled := w.accounts["norole"], w.accounts["denied"], w.accounts["disabled"]
+	p.FailIf(func(r awsfake.Request) bool {
+		return r.Op == "AssumeRole" && strings.Contains(r.Form.Get("RoleArn"), ":"+norole+":role/"+audit.DefaultRole)
+	}, "AccessDenied", http.StatusForbidden)
+	p.FailIf(func(r awsfake.Request) bool { return r.Account == denied && r.Op == "GetAccountPasswordPolicy" }, "AccessDenied", http.StatusForbidden)
+	p.FailIf(func(r awsfake.Request) bool { return r.Account == disabled && r.Region == "eu-west-1" }, "AuthFailure", http.StatusUnauthorized)
+	return w
+}
+
+// assume returns a configuration acting in account through role.
+func (w *world) assume(t *testing.T, account, role string) aws.Config {
+	t.Helper()
+	cfg := w.cfg.Copy()
+	cfg.Credentials = aws.NewCredentialsCache(stsProvider(w.cfg, "arn:aws:iam::"+account+":role/"+role))
+	return cfg
+}
+
+func TestAuditOrganization(t *testing.T) {
+	w := newWorld(t)
+	var events []audit.Event
+	clock := time.Date(2026, 11, 3, 4, 5, 6, 0, time.UTC)
+	res, err := audit.Run(t.Context(), audit.Options{
+		AWS: w.cfg, Endpoint: w.opts, All: true, Parallel: 3, Regions: []string{"us-east-1", "eu-west-1"},
+		Now: func() time.Time { return clock }, Progress: func(e audit.Event) { events = append(events, e) },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := res.Run
+	status := map[string]auditreport.AccountRun{}
+	for _, ar := range run.Accounts {
+		status[ar.Account] = ar
+	}
+	if len(run.Accounts) != 5 { // 4 members + the management account
+		t.Fatalf("%d accounts: %+v", len(run.Accounts), run.Accounts)
+	}
+	if ar := status[w.accounts["norole"]]; ar.Status != auditreport.AccountFailed || !strings.Contains(ar.Error, "cannot assume role") || !strings.Contains(ar.Error, "AccessDenied") {
+		t.Errorf("norole: %+v", ar)
+	}
+	if ar := status[w.accounts["denied"]]; ar.Status != auditreport.AccountPartial || !strings.Contains(ar.Error, "denied: iam:GetAccountPasswordPolicy") {
+		t.Errorf("denied: %+v", ar)
+	}
+	if ar := status[w.accounts["disabled"]]; ar.Status != auditreport.AccountPartial || !strings.Contains(ar.Skipped["eu-west-1"], "AuthFailure") || slices.Contains(ar.Regions, "eu-west-1") {
+		t.Errorf("disabled: %+v", ar)
+	}
+	// moto lacks a few APIs (Access Analyzer, the Account API): those
+	// calls fail in every account, so "ok" may be partial, but for no
+	// denial and no skipped region.
+	if ar := status[w.accounts["ok"]]; ar.Status == auditreport.AccountFailed || strings.Contains(ar.Error, "denied") || len(ar.Skipped) > 0 || ar.Calls == 0 || ar.Name != "ok" {
+		t.Errorf("ok: %+v", ar)
+	}
+	find := func(acct, check string) *compliance.Result {
+		for i, r := range run.Results {
+			if r.Account == acct && r.CheckID == check {
+				return &run.Results[i]
+			}
+		}
+		return nil
+	}
+	const pw = "iam_password_policy_minimum_length_14"
+	if r := find(w.accounts["ok"], pw); r == nil || r.Status != compliance.Fail {
+		t.Errorf("ok account password policy result %+v", r)
+	}
+	if r := find(w.accounts["denied"], pw); r == nil || r.Status != compliance.Error || !strings.Contains(r.Reason, "iam:GetAccountPasswordPolicy") {
+		t.Errorf("denied account password policy result %+v", r)
+	}
+	if r := find(w.accounts["norole"], pw); r != nil {
+		t.Errorf("results for an account that could not be entered: %+v", r)
+	}
+	if len(events) == 0 {
+		t.Error("no progress events")
+	}
+
+	// Reports: every format, owner-only, no secret.
+	dir := filepath.Join(t.TempDir(), run.ID)
+	files, err := auditreport.Write(dir, run, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		st, err := os.Stat(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Mode().Perm()&0o077 != 0 {
+			t.Errorf("%s is %v: readable by others", f, st.Mode().Perm())
+		}
+		b, _ := os.ReadFile(f)
+		if strings.Contains(string(b), "testing") && strings.Contains(string(b), "SecretAccessKey") {
+			t.Errorf("%s mentions credentials", f)
+		}
+	}
+	var results []map[string]any
+	b, err := os.ReadFile(filepath.Join(dir, "results.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &results); err != nil || len(results) != len(run.Results) {
+		t.Errorf("results.json: %d results, err %v", len(results), err)
+	}
+}
+
+func TestAuditMissingTool(t *testing.T) {
+	t.Setenv("PATH", t.TempDir())
+	_, err := audit.Run(context.Background(), audit.Options{Accounts: []string{"111122223333"}, Tools: []string{"scoutsuite"}})
+	if err == nil || !strings.Contains(err.Error(), "pip install scoutsuite") {
+		t.Fatalf("err = %v", err)
+	}
+}

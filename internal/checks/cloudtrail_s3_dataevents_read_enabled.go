@@ -1,0 +1,21 @@
+package checks
+
+import (
+	"github.com/vigil-sec/vigil/internal/collect"
+	"github.com/vigil-sec/vigil/internal/compliance"
+)
+
+func init() {
+	compliance.Register(&compliance.Check{
+		ID:           "cloudtrail_s3_dataevents_read_enabled",
+		Title:        "CloudTrail records S3 object-level read events for all buckets",
+		Description:  "Object-level (data event) logging of read operations on every bucket, through a classic event selector on arn:aws:s3 or an advanced selector on AWS::S3::Object data events, of a trail that is logging; it records who reads which objects.",
+		Service:      "cloudtrail",
+		Severity:     compliance.Low,
+		ResourceType: collect.TypeCloudTrailTrail,
+		Remediation:  "aws cloudtrail put-event-selectors --trail-name <trail> --advanced-event-selectors '[{\"Name\":\"S3 reads\",\"FieldSelectors\":[{\"Field\":\"eventCategory\",\"Equals\":[\"Data\"]},{\"Field\":\"resources.type\",\"Equals\":[\"AWS::S3::Object\"]},{\"Field\":\"readOnly\",\"Equals\":[\"true\"]}]}]' (keep your management-event selector)",
+		Eval: func(a *compliance.Account) []compliance.Result {
+			return ctS3DataEvents(a, false)
+		},
+	})
+}

@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/spf13/cobra"
 	"golang.org/x/sync/errgroup"
@@ -32,6 +33,8 @@ type benchAuditOptions struct {
 	parallel  int
 	perRegion int
 	users     int
+	buckets   int
+	volumes   int
 	evalCopy  int
 }
 
@@ -64,7 +67,9 @@ collected snapshots (the "all checks over 100 accounts" figure).`,
 	f.DurationVar(&o.latency, "latency", 50*time.Millisecond, "latency added to every API call")
 	f.IntVar(&o.parallel, "parallel", 10, "accounts audited at once")
 	f.IntVar(&o.perRegion, "per-region", 5, "security groups per account and region")
-	f.IntVar(&o.users, "users", 5, "IAM users per account")
+	f.IntVar(&o.users, "users", 5, "IAM users per account (each with an access key)")
+	f.IntVar(&o.buckets, "buckets", 2, "S3 buckets per account")
+	f.IntVar(&o.volumes, "volumes", 2, "EBS volumes per account and region")
 	f.IntVar(&o.evalCopy, "eval-accounts", 100, "accounts' snapshots to evaluate every check over")
 	return cmd
 }
@@ -88,11 +93,12 @@ func runBenchAudit(ctx context.Context, w io.Writer, o benchAuditOptions) error 
 	cfg.Credentials = aws.NewCredentialsCache(credentials.NewStaticCredentialsProvider("bench", "bench", ""))
 	regions := benchRegions[:o.regions]
 	t0 := time.Now()
-	if err := seedBenchOrg(ctx, cfg, o, regions); err != nil {
+	if err := seedBenchOrg(ctx, cfg, direct, o, regions); err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "seeded %d accounts × %d regions (%d security groups, %d users each) in %s\n",
-		o.accounts, o.regions, o.perRegion*o.regions, o.users, time.Since(t0).Round(time.Millisecond))
+	resources := o.users + o.buckets + o.regions*(o.perRegion+o.volumes)
+	fmt.Fprintf(w, "seeded %d accounts × %d regions, %d resources each (%d security groups, %d volumes, %d users, %d buckets) in %s\n",
+		o.accounts, o.regions, resources, o.perRegion*o.regions, o.volumes*o.regions, o.users, o.buckets, time.Since(t0).Round(time.Millisecond))
 
 	proxy.SetLatency(o.latency)
 	via := awsapi.Options{Region: "us-east-1", EndpointURL: proxy.URL}
@@ -177,7 +183,7 @@ func runBenchAudit(ctx context.Context, w io.Writer, o benchAuditOptions) error 
 }
 
 // seedBenchOrg creates the organization and the members' resources.
-func seedBenchOrg(ctx context.Context, cfg aws.Config, o benchAuditOptions, regions []string) error {
+func seedBenchOrg(ctx context.Context, cfg aws.Config, endpoint awsapi.Options, o benchAuditOptions, regions []string) error {
 	org := organizations.NewFromConfig(cfg)
 	if _, err := org.CreateOrganization(ctx, &organizations.CreateOrganizationInput{FeatureSet: "ALL"}); err != nil {
 		return err
@@ -200,7 +206,17 @@ func seedBenchOrg(ctx context.Context, cfg aws.Config, o benchAuditOptions, regi
 				"arn:aws:iam::"+id+":role/OrganizationAccountAccessRole"))
 			c := iam.NewFromConfig(mcfg)
 			for u := 0; u < o.users; u++ {
-				if _, err := c.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String(fmt.Sprintf("user-%d", u))}); err != nil {
+				name := aws.String(fmt.Sprintf("user-%d", u))
+				if _, err := c.CreateUser(ctx, &iam.CreateUserInput{UserName: name}); err != nil {
+					return err
+				}
+				if _, err := c.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: name}); err != nil {
+					return err
+				}
+			}
+			s3c := awsapi.S3Client(mcfg, endpoint)
+			for b := 0; b < o.buckets; b++ {
+				if _, err := s3c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(fmt.Sprintf("bench-%s-%d", id, b))}); err != nil {
 					return err
 				}
 			}
@@ -211,6 +227,11 @@ func seedBenchOrg(ctx context.Context, cfg aws.Config, o benchAuditOptions, regi
 				for s := 0; s < o.perRegion; s++ {
 					if _, err := e.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{GroupName: aws.String(fmt.Sprintf("sg-%d", s)),
 						Description: aws.String("bench")}); err != nil {
+						return err
+					}
+				}
+				for v := 0; v < o.volumes; v++ {
+					if _, err := e.CreateVolume(ctx, &ec2.CreateVolumeInput{AvailabilityZone: aws.String(r + "a"), Size: aws.Int32(8)}); err != nil {
 						return err
 					}
 				}

@@ -71,7 +71,8 @@ type Options struct {
 	ToolDir string
 	// Now is the run's clock (default time.Now).
 	Now func() time.Time
-	// Log receives progress lines; Progress structured progress events.
+	// Log receives progress lines; Progress structured progress events,
+	// one call at a time.
 	Log      *slog.Logger
 	Progress func(Event)
 }
@@ -101,6 +102,13 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	}
 	if o.Progress == nil {
 		o.Progress = func(Event) {}
+	}
+	// Accounts run in parallel; the callback sees one event at a time.
+	progress, progressMu := o.Progress, &sync.Mutex{}
+	o.Progress = func(e Event) {
+		progressMu.Lock()
+		defer progressMu.Unlock()
+		progress(e)
 	}
 	if o.Role == "" {
 		o.Role = DefaultRole

@@ -178,7 +178,7 @@ func Call[T any](ctx context.Context, s *Scope, op Op, fn func(context.Context) 
 		}
 	}
 	out, err := fn(ctx)
-	if s.record != nil {
+	if s.record != nil && ctx.Err() == nil {
 		if rerr := s.record.write(op.file(region), out, err); rerr != nil {
 			return out, rerr
 		}
@@ -209,17 +209,20 @@ func (s *Scope) callError(op Op, err error) *CallError {
 	return ce
 }
 
-// write records one call. API errors are recorded as
-// {"Error":{"Code":…,"Message":…}}; other failures (network) are not
-// recorded, so a replay reports them as not collected.
+// write records one call. Errors are recorded as
+// {"Error":{"Code":…,"Message":…}} — API errors with their code, other
+// failures (an API the endpoint does not serve, a network error after the
+// retries) with code "Error" — so a replay answers exactly as the live
+// run did. A cancelled call is not recorded.
 func (r *recorder) write(rel string, out any, callErr error) error {
 	var body []byte
 	if callErr != nil {
+		code, msg := "Error", callErr.Error()
 		var ae smithy.APIError
-		if !errors.As(callErr, &ae) {
-			return nil
+		if errors.As(callErr, &ae) {
+			code, msg = ae.ErrorCode(), ae.ErrorMessage()
 		}
-		body, _ = json.MarshalIndent(map[string]any{"Error": map[string]string{"Code": ae.ErrorCode(), "Message": ae.ErrorMessage()}}, "", "    ")
+		body, _ = json.MarshalIndent(map[string]any{"Error": map[string]string{"Code": code, "Message": msg}}, "", "    ")
 	} else {
 		b, err := CLIJSON(out)
 		if err != nil {

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/duckdb/duckdb-go/v2"
 	"github.com/parquet-go/parquet-go"
@@ -50,6 +51,22 @@ var tables = []tableDef{
 	{name: TableFindings, empty: emptyParquet[findingRow], snapshot: true},
 	{name: TableConfigItems, dir: configDir, empty: emptyParquet[configRow], localOnly: true},
 	{name: TableCompliance, empty: emptyParquet[complianceRow], localOnly: true},
+	{name: TableBaselineStatus, empty: emptyParquet[baselineStatusRow], snapshot: true, localOnly: true},
+}
+
+// TableBaselineStatus holds `vigil baseline status` runs: one file per run
+// in <lake>/baseline_status/, written by package baseline.
+const TableBaselineStatus = "baseline_status"
+
+// baselineStatusRow is the schema of auditing.baseline_status (package
+// baseline writes the files; this copy only defines the empty table).
+type baselineStatusRow struct {
+	Account   string    `parquet:"account,dict"`
+	Region    string    `parquet:"region,dict"`
+	Control   string    `parquet:"control,dict"`
+	Status    string    `parquet:"status,dict"`
+	Detail    string    `parquet:"detail"`
+	CheckedAt time.Time `parquet:"checked_at,timestamp(millisecond)"`
 }
 
 // path returns the table's directory relative to the lake.

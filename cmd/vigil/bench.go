@@ -22,7 +22,7 @@ func newBenchCmd(a *app) *cobra.Command {
 		Use:   "bench",
 		Short: "Measure Vigil against a baseline run on the same data",
 	}
-	cmd.AddCommand(newBenchIngestCmd(a), newBenchPhaseCmd(a), newBenchFlowlogsCmd(a), newBenchAuditCmd(a))
+	cmd.AddCommand(newBenchIngestCmd(a), newBenchPhaseCmd(a), newBenchFlowlogsCmd(a), newBenchAuditCmd(a), newBenchDetectCmd(a))
 	return cmd
 }
 

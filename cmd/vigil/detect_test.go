@@ -95,14 +95,19 @@ func TestDetectAndFindings(t *testing.T) {
 	// The first run finds what the recordings and the extra records hold;
 	// --fail-on high trips on the new high findings.
 	code, out, stderr := runVigil(t, append([]string{"detect", "--lake", lk, "--fail-on", "high"}, flags...)...)
-	if code != exitFindings || !strings.Contains(out, "scanned 149 events") || !strings.Contains(out, "1 from trusted addresses") || !strings.Contains(out, "findings: 11 new, 0 updated, 11 in total") {
+	if code != exitFindings || !strings.Contains(out, "scanned 149 events") || !strings.Contains(out, "1 from trusted addresses") || !strings.Contains(out, "findings: 26 new, 0 updated, 26 in total") {
 		t.Fatalf("detect exit %d:\n%s\n%s", code, out, stderr)
 	}
 	all := findingsJSON(t, "--lake", lk, "--archived")
 	want := []string{
-		"Exfiltration:EC2/SnapshotSharedExternally", "PenTest:IAMUser/KaliLinux", "Persistence:IAMUser/AccessKeyForOtherUser",
-		"Persistence:IAMUser/LoginProfileForOtherUser", "Persistence:IAMUser/RoleTrustPolicyExternal", "Policy:IAMUser/RootCredentialUsage",
-		"PrivilegeEscalation:IAMUser/OtherUserPasswordReset", "Recon:IAMUser/TorIPCaller", "Stealth:IAMUser/CloudTrailLoggingDisabled",
+		"CredentialAccess:IAMUser/SecretsRetrievalBurst", "CredentialAccess:IAMUser/SecretsRetrievalBurst", "CredentialAccess:IAMUser/SecretsRetrievalBurst",
+		"Execution:EC2/SSMShellCommandSent", "Exfiltration:EC2/SnapshotSharedExternally", "Impact:Bedrock/ModelAccessEnabled",
+		"Impact:Bedrock/ModelAccessEnabled", "Impact:EC2/AcceleratedInstancesLaunched", "LateralMovement:EC2/InstanceConnectSSHKey",
+		"LateralMovement:EC2/InstanceConnectSSHKey", "LateralMovement:EC2/InstanceConnectSSHKey", "PenTest:IAMUser/KaliLinux",
+		"Persistence:IAMUser/AccessKeyForOtherUser", "Persistence:IAMUser/LoginProfileForOtherUser", "Persistence:IAMUser/RoleTrustPolicyExternal",
+		"Persistence:Lambda/LayerAttached", "Persistence:RolesAnywhere/TrustAnchorCreated", "Policy:EC2/SecurityGroupAdminPortPublic",
+		"Policy:IAMUser/RootCredentialUsage", "PrivilegeEscalation:IAMUser/OtherUserPasswordReset", "Recon:IAMUser/TorIPCaller",
+		"Stealth:IAMUser/CloudTrailLoggingDisabled", "Stealth:IAMUser/DNSQueryLoggingDisabled", "Stealth:IAMUser/VPCFlowLogsDeleted",
 		"UnauthorizedAccess:IAMUser/MaliciousIPCaller.Custom", "UnauthorizedAccess:IAMUser/TorIPCaller",
 	}
 	if diff := cmp.Diff(want, types(all)); diff != "" {
@@ -125,7 +130,7 @@ func TestDetectAndFindings(t *testing.T) {
 
 	// Running again over the same lake changes nothing.
 	code, out, _ = runVigil(t, append([]string{"detect", "--lake", lk, "--fail-on", "high"}, flags...)...)
-	if code != 0 || !strings.Contains(out, "findings: 0 new, 0 updated, 11 in total") {
+	if code != 0 || !strings.Contains(out, "findings: 0 new, 0 updated, 26 in total") {
 		t.Errorf("second run exit %d:\n%s", code, out)
 	}
 	if diff := cmp.Diff(all, findingsJSON(t, "--lake", lk, "--archived")); diff != "" {
@@ -133,29 +138,29 @@ func TestDetectAndFindings(t *testing.T) {
 	}
 
 	// Filters.
-	if got := findingsJSON(t, "--lake", lk); len(got) != 10 {
-		t.Errorf("%d active findings, want 10", len(got))
+	if got := findingsJSON(t, "--lake", lk); len(got) != 25 {
+		t.Errorf("%d active findings, want 25", len(got))
 	}
 	for _, f := range findingsJSON(t, "--lake", lk, "--min-severity", "high") {
 		if f.Severity < 7 {
 			t.Errorf("--min-severity high listed %s (%g)", f.Type, float64(f.Severity))
 		}
 	}
-	if got := types(findingsJSON(t, "--lake", lk, "--type", "Persistence:*", "--type", "Stealth:IAMUser/CloudTrailLoggingDisabled")); len(got) != 4 {
+	if got := types(findingsJSON(t, "--lake", lk, "--type", "Persistence:*", "--type", "Stealth:IAMUser/CloudTrailLoggingDisabled")); len(got) != 6 {
 		t.Errorf("--type: %v", got)
 	}
 	if got := types(findingsJSON(t, "--lake", lk, "--account", "111122223333", "--min-severity", "5")); !slices.Equal(got, []string{"Recon:IAMUser/TorIPCaller", "UnauthorizedAccess:IAMUser/MaliciousIPCaller.Custom", "UnauthorizedAccess:IAMUser/TorIPCaller"}) {
 		t.Errorf("--account: %v", got)
 	}
 	code, out, _ = runVigil(t, "findings", "--lake", lk)
-	if code != 0 || !strings.Contains(out, "High 8") || !strings.Contains(out, "snapshot/snap-041993b54a9b3af6f") || !strings.Contains(out, "(10 rows)") {
+	if code != 0 || !strings.Contains(out, "High 8") || !strings.Contains(out, "snapshot/snap-041993b54a9b3af6f") || !strings.Contains(out, "(25 rows)") {
 		t.Errorf("table exit %d:\n%s", code, out)
 	}
 
 	// ASFF.
 	code, out, _ = runVigil(t, "findings", "--lake", lk, "--format", "asff", "--min-severity", "high")
 	var asff []detect.ASFFFinding
-	if err := json.Unmarshal([]byte(out), &asff); err != nil || code != 0 || len(asff) != 2 {
+	if err := json.Unmarshal([]byte(out), &asff); err != nil || code != 0 || len(asff) != 3 {
 		t.Fatalf("asff exit %d, %v:\n%s", code, err, out)
 	}
 	a := asff[0]
@@ -173,7 +178,7 @@ func TestDetectAndFindings(t *testing.T) {
 		t.Errorf("evidence query exit %d: %q", code, out)
 	}
 	code, out, _ = runVigil(t, "query", "--lake", lk, "--format", "csv", "select count(*) n, sum(count) c from auditing.findings where not archived")
-	if code != 0 || out != "n,c\n10,11\n" {
+	if code != 0 || out != "n,c\n25,64\n" {
 		t.Errorf("auditing.findings: %q", out)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -28,6 +29,7 @@ type synthFlags struct {
 	digests       bool
 	flowLogs      bool
 	flowPerDay    int
+	scenarios     string
 }
 
 func newSynthCmd(a *app) *cobra.Command {
@@ -44,9 +46,19 @@ each account's VPC Flow Logs under DIR/AWSLogs/<account>/vpcflowlogs/...:
 routine traffic, internet scanners, and planted port scans, RDP probing and,
 following the attack story, SSH brute force, a C2 channel on port 4444, DNS
 to a rogue resolver and a multi-GB exfiltration. The same flags always give
-the same bytes.`,
+the same bytes.
+
+--scenarios labelled replaces the planted events with realistic benign noise
+(CI/CD deploys from AWS addresses, administrators at the offices, AWS services
+acting on principals' behalf, slow internet scanners, backups to S3) and one
+labelled attack scenario per finding type Vigil detects, after a week the
+detections learn from (at least 9 days). The ground truth goes to
+DIR/labels/labels.json, with the threat list, Tor exit list and GeoIP database
+of the synthetic world; ingest DIR/AWSLogs with them, or let vigil eval --dir
+DIR score the detections. --scenarios benign writes the noise alone.`,
 		Example: `  vigil synth --out ./demo-logs
-  vigil synth --out /tmp/bench --accounts 10 --days 10 --events-per-day 10000 --events-per-file 1000`,
+  vigil synth --out /tmp/bench --accounts 10 --days 10 --events-per-day 10000 --events-per-file 1000
+  vigil synth --out ./org --scenarios labelled --days 10 && vigil eval --dir ./org`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runSynth(cmd.Context(), a, f, time.Now())
@@ -66,6 +78,7 @@ the same bytes.`,
 	fl.BoolVar(&f.digests, "digests", true, "also write CloudTrail-Digest files, one per account, region and day")
 	fl.BoolVar(&f.flowLogs, "flowlogs", true, "also write VPC Flow Logs (AWSLogs/<account>/vpcflowlogs/...), with planted scans, brute force and exfiltration")
 	fl.IntVar(&f.flowPerDay, "flow-records-per-day", 5000, "routine flow-log records per account, region and day (±10%)")
+	fl.StringVar(&f.scenarios, "scenarios", "planned", "what to plant: planned (notable events and an attack story), labelled (an attack per finding type, labelled, and benign noise) or benign (the noise alone)")
 	return cmd
 }
 
@@ -98,6 +111,13 @@ func runSynth(ctx context.Context, a *app, f synthFlags, now time.Time) error {
 		FlowLogs:          f.flowLogs,
 		FlowRecordsPerDay: f.flowPerDay,
 	}
+	switch f.scenarios {
+	case "planned":
+	case string(synth.ScenariosLabelled), string(synth.ScenariosBenign):
+		o.Scenarios = synth.Scenarios(f.scenarios)
+	default:
+		return usagef("synth: --scenarios %q: want planned, labelled or benign", f.scenarios)
+	}
 	if err := o.Validate(); err != nil {
 		return usageError{fmt.Errorf("synth: %w", err)}
 	}
@@ -121,5 +141,8 @@ func runSynth(ctx context.Context, a *app, f synthFlags, now time.Time) error {
 			st.FlowFiles, st.FlowRecords, float64(st.FlowBytes)/1e6, float64(st.FlowRawBytes)/1e6)
 	}
 	fmt.Fprintf(a.stdout, "; %s, %.0f records/s, in %s\n", took.Round(time.Millisecond), rate, f.out)
+	if o.Scenarios != synth.ScenariosPlanned {
+		fmt.Fprintf(a.stdout, "synth: %s scenarios; ground truth and detection context in %s\n", o.Scenarios, filepath.Join(f.out, synth.LabelsDir))
+	}
 	return nil
 }

@@ -1,11 +1,13 @@
 package detect
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -237,20 +239,44 @@ func (en *Engine) setFlowSample(f *vigil.Finding, d *Detection, h *Hit) {
 	r := h.Flow
 	f.Service.FeatureName = "FlowLogs"
 	local, remote, dir := vigil.FlowSrcAddr, vigil.FlowDstAddr, "OUTBOUND"
-	localPort, remotePort := vigil.FlowSrcPort, vigil.FlowDstPort
 	if inbound(r) {
 		local, remote, dir = vigil.FlowDstAddr, vigil.FlowSrcAddr, "INBOUND"
-		localPort, remotePort = vigil.FlowDstPort, vigil.FlowSrcPort
 	}
 	ni := vigil.NetworkInterface{NetworkInterfaceID: r.Str[vigil.FlowInterfaceID], PrivateIPAddress: r.Str[local], SubnetID: r.Str[vigil.FlowSubnetID], VPCID: r.Str[vigil.FlowVPCID]}
 	f.Resource = vigil.FindingResource{ResourceType: vigil.ResourceInstance, InstanceDetails: &vigil.InstanceDetails{
 		InstanceID: r.Str[vigil.FlowInstanceID], NetworkInterfaces: []vigil.NetworkInterface{ni},
 	}}
+	conn := en.connection(r)
+	if h.Probe {
+		probes := f.Service.Action.PortProbeAction
+		f.Service.Action = vigil.Action{ActionType: vigil.ActionPortProbe, PortProbeAction: addProbe(probes, conn)}
+	} else {
+		f.Service.Action = vigil.Action{ActionType: vigil.ActionNetworkConnection, NetworkConnectionAction: conn}
+	}
+	if dir == "OUTBOUND" {
+		f.Service.ResourceRole = "ACTOR"
+	} else {
+		f.Service.ResourceRole = "TARGET"
+	}
+	if f.Description == "" {
+		f.Description = fmt.Sprintf("%s: %s %s connection between %s and %s.", firstOf(h.Title, d.Title), strings.ToLower(dir), conn.Protocol, firstOf(r.Str[vigil.FlowInstanceID], r.Str[vigil.FlowInterfaceID]), r.Str[remote])
+	}
+}
+
+// connection describes a flow-log record as GuardDuty's
+// networkConnectionAction, seen from the interface that logged it.
+func (en *Engine) connection(r *vigil.FlowRecord) *vigil.NetworkConnectionAction {
+	local, remote, dir := vigil.FlowSrcAddr, vigil.FlowDstAddr, "OUTBOUND"
+	localPort, remotePort := vigil.FlowSrcPort, vigil.FlowDstPort
+	if inbound(r) {
+		local, remote, dir = vigil.FlowDstAddr, vigil.FlowSrcAddr, "INBOUND"
+		localPort, remotePort = vigil.FlowDstPort, vigil.FlowSrcPort
+	}
 	conn := &vigil.NetworkConnectionAction{
 		ConnectionDirection: dir,
 		Protocol:            protocolName(r),
 		Blocked:             r.Str[vigil.FlowAction] == "REJECT",
-		LocalIPDetails:      &vigil.LocalIPDetails{IPAddressV4: r.Str[local]},
+		LocalIPDetails:      &vigil.LocalIPDetails{IPAddressV4: strings.Clone(r.Str[local])},
 	}
 	if a, err := netip.ParseAddr(r.Str[remote]); err == nil {
 		conn.RemoteIPDetails = en.remoteIP(a)
@@ -261,15 +287,53 @@ func (en *Engine) setFlowSample(f *vigil.Finding, d *Detection, h *Hit) {
 	if r.Has(remotePort) {
 		conn.RemotePortDetails = &vigil.PortDetails{Port: int(r.Int[remotePort]), PortName: portName(r.Int[remotePort])}
 	}
-	f.Service.Action = vigil.Action{ActionType: vigil.ActionNetworkConnection, NetworkConnectionAction: conn}
-	if dir == "OUTBOUND" {
-		f.Service.ResourceRole = "ACTOR"
-	} else {
-		f.Service.ResourceRole = "TARGET"
+	return conn
+}
+
+// maxProbeDetails bounds a port-probe finding's list of probes.
+const maxProbeDetails = 20
+
+// addProbe adds the probe conn shows to a portProbeAction (nil: a new
+// one): one entry per remote address and local port, sorted by address
+// then port, at most maxProbeDetails (the lowest addresses, so that the
+// list does not depend on the order records came in). The action is
+// blocked only when every probe listed was.
+func addProbe(a *vigil.PortProbeAction, conn *vigil.NetworkConnectionAction) *vigil.PortProbeAction {
+	if a == nil {
+		a = &vigil.PortProbeAction{Blocked: true}
 	}
-	if f.Description == "" {
-		f.Description = fmt.Sprintf("%s: %s %s connection between %s and %s.", firstOf(h.Title, d.Title), strings.ToLower(dir), conn.Protocol, firstOf(r.Str[vigil.FlowInstanceID], r.Str[vigil.FlowInterfaceID]), r.Str[remote])
+	det := vigil.PortProbeDetails{LocalPortDetails: conn.LocalPortDetails, LocalIPDetails: conn.LocalIPDetails, RemoteIPDetails: conn.RemoteIPDetails}
+	less := func(x, y *vigil.PortProbeDetails) int {
+		return cmp.Or(netip.MustParseAddr(firstOf(probeAddr(x), "::")).Compare(netip.MustParseAddr(firstOf(probeAddr(y), "::"))),
+			cmp.Compare(probePort(x), probePort(y)))
 	}
+	i, found := slices.BinarySearchFunc(a.PortProbeDetails, det, func(x, y vigil.PortProbeDetails) int { return less(&x, &y) })
+	if found {
+		return a
+	}
+	if i >= maxProbeDetails {
+		return a
+	}
+	a.PortProbeDetails = slices.Insert(a.PortProbeDetails, i, det)
+	if len(a.PortProbeDetails) > maxProbeDetails {
+		a.PortProbeDetails = a.PortProbeDetails[:maxProbeDetails]
+	}
+	a.Blocked = a.Blocked && conn.Blocked
+	return a
+}
+
+func probeAddr(d *vigil.PortProbeDetails) string {
+	if d.RemoteIPDetails == nil {
+		return ""
+	}
+	return firstOf(d.RemoteIPDetails.IPAddressV4, d.RemoteIPDetails.IPAddressV6)
+}
+
+func probePort(d *vigil.PortProbeDetails) int {
+	if d.LocalPortDetails == nil {
+		return -1
+	}
+	return d.LocalPortDetails.Port
 }
 
 // inbound reports whether the record is traffic towards the interface:

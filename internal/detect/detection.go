@@ -62,6 +62,12 @@ type Detection struct {
 	MatchFlow func(r *vigil.FlowRecord, c *Context) *Hit
 	// NewStateful returns a fresh instance of a detection with history.
 	NewStateful func() Stateful
+	// Model names a stateful model several detections share: the engine
+	// runs one instance per Model (from the NewStateful of the member
+	// first by ID), feeds it every record once, and routes each hit to
+	// the member its Hit.Detection names. The state is stored under the
+	// Model's name. Empty: the detection runs an instance of its own.
+	Model string
 }
 
 // Hit is a detection firing on a record. Hits of one detection in one
@@ -98,6 +104,14 @@ type Hit struct {
 	// Refs are further records the hit stands for (stateful detections,
 	// e.g. the connections of a port scan); each counts once.
 	Refs []Ref
+	// Detection is the ID of the detection the hit is for, when a model
+	// shared by several detections (Detection.Model) made it; hits for a
+	// member not running are dropped. Empty: the detection that made it.
+	Detection string
+	// Probe makes the finding's action a PORT_PROBE (GuardDuty's
+	// portProbeAction, one entry per probing address and port) instead
+	// of a NETWORK_CONNECTION; flow-log hits only.
+	Probe bool
 }
 
 // Ref identifies one record: a CloudTrail eventID or a flow key (see
@@ -126,7 +140,9 @@ type Stateful interface {
 // EventObserver is a Stateful detection over CloudTrail events.
 type EventObserver interface {
 	// ObserveEvent folds e into the state and returns hits it already
-	// proves. It must not retain e (copy what it keeps).
+	// proves. It must not retain e (copy what it keeps). The engine
+	// never passes AWS's own events (AWSInternal) nor events from
+	// trusted addresses.
 	ObserveEvent(e *vigil.Event, p vigil.Partition, c *Context) []Hit
 }
 
@@ -182,6 +198,9 @@ func (d *Detection) validate() error {
 	}
 	if n != 1 {
 		add("want exactly one of Match, MatchFlow, NewStateful; have %d", n)
+	}
+	if d.Model != "" && d.NewStateful == nil {
+		add("model %q without NewStateful", d.Model)
 	}
 	switch d.Source {
 	case SourceCloudTrail:

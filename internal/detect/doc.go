@@ -9,7 +9,14 @@
 // no I/O, no globals, time comes from the record. A detection that needs
 // history (baselines, windows, counts) implements Stateful; its state is
 // marshalled through a StateStore the caller provides (the lake keeps it in
-// <lake>/_vigil/detect/state.json).
+// <lake>/_vigil/detect/state.json). Detections that read the same history
+// share one model (Detection.Model): the engine feeds it each record once
+// and routes its hits to the member detections (the eight AnomalousBehavior
+// types share the per-principal model, the InstanceCredentialExfiltration
+// pair its per-role networks).
+//
+// Port-probe hits (Hit.Probe) render as GuardDuty's PORT_PROBE action, its
+// portProbeDetails listing each probing address and port.
 //
 // The Engine feeds records to detections and aggregates their hits into
 // findings exactly as GuardDuty does: the same type, resource and actor

@@ -50,10 +50,23 @@ type Engine struct {
 	events, internal, trusted, flows, hits atomic.Int64
 }
 
+// statefulRun is one instance of a stateful detection, or of a model
+// several detections share (members, by ID; key is the model's name).
 type statefulRun struct {
-	d  *Detection
-	mu sync.Mutex
-	s  Stateful
+	d       *Detection
+	key     string // the state's key: the detection's ID or the model's name
+	members map[string]*Detection
+	mu      sync.Mutex
+	s       Stateful
+}
+
+// detection returns the detection a hit of the run is for (nil: a member
+// of the model that is not running).
+func (r *statefulRun) detection(h *Hit) *Detection {
+	if r.members == nil || h.Detection == "" {
+		return r.d
+	}
+	return r.members[h.Detection]
 }
 
 // agg is one finding and what was aggregated into it.
@@ -92,6 +105,7 @@ func New(reg *Registry, c *Context, opt Options) (*Engine, error) {
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
+	models := map[string]*statefulRun{}
 	for _, d := range reg.All() {
 		switch {
 		case d.Match != nil && len(d.Events) == 0:
@@ -102,8 +116,14 @@ func New(reg *Registry, c *Context, opt Options) (*Engine, error) {
 			}
 		case d.MatchFlow != nil:
 			en.flow = append(en.flow, d)
+		case d.NewStateful != nil && models[d.Model] != nil:
+			models[d.Model].members[d.ID] = d
 		case d.NewStateful != nil:
-			sr := &statefulRun{d: d, s: d.NewStateful()}
+			sr := &statefulRun{d: d, key: d.ID, s: d.NewStateful()}
+			if d.Model != "" {
+				sr.key, sr.members = d.Model, map[string]*Detection{d.ID: d}
+				models[d.Model] = sr
+			}
 			en.stateful = append(en.stateful, sr)
 			if _, ok := sr.s.(EventObserver); ok {
 				en.eventObs = append(en.eventObs, sr)
@@ -160,9 +180,7 @@ func (en *Engine) event(e *vigil.Event, p vigil.Partition) {
 		s.mu.Lock()
 		hits := s.s.(EventObserver).ObserveEvent(e, p, en.ctx)
 		s.mu.Unlock()
-		for i := range hits {
-			en.apply(s.d, &hits[i])
-		}
+		en.applyRun(s, hits)
 	}
 }
 
@@ -184,9 +202,7 @@ func (en *Engine) Flow(r *vigil.FlowRecord, p vigil.Partition) {
 		s.mu.Lock()
 		hits := s.s.(FlowObserver).ObserveFlow(r, p, en.ctx)
 		s.mu.Unlock()
-		for i := range hits {
-			en.apply(s.d, &hits[i])
-		}
+		en.applyRun(s, hits)
 	}
 }
 
@@ -202,8 +218,16 @@ func (en *Engine) Flush() {
 		s.mu.Lock()
 		hits := s.s.Flush(en.ctx)
 		s.mu.Unlock()
-		for i := range hits {
-			en.apply(s.d, &hits[i])
+		en.applyRun(s, hits)
+	}
+}
+
+// applyRun aggregates the hits of a stateful run, each into the finding
+// of the detection it is for.
+func (en *Engine) applyRun(s *statefulRun, hits []Hit) {
+	for i := range hits {
+		if d := s.detection(&hits[i]); d != nil {
+			en.apply(d, &hits[i])
 		}
 	}
 }
@@ -236,8 +260,11 @@ func (en *Engine) apply(d *Detection, h *Hit) {
 		return
 	}
 	f := a.f
-	if latest && !created { // the latest occurrence: refresh the sample, as GuardDuty does
+	switch {
+	case latest && !created: // the latest occurrence: refresh the sample, as GuardDuty does
 		en.setSample(f, d, h)
+	case h.Probe && h.Flow != nil && !created: // an earlier probe: list it too
+		f.Service.Action.PortProbeAction = addProbe(f.Service.Action.PortProbeAction, en.connection(h.Flow))
 	}
 	f.Severity = max(f.Severity, hitSeverity(d, h))
 	f.Service.Count = a.c.count()

@@ -19,6 +19,7 @@ type Registry struct {
 func NewRegistry(ds ...*Detection) (*Registry, error) {
 	r := &Registry{byID: map[string]*Detection{}}
 	types := map[string]string{}
+	models := map[string]*Detection{}
 	var errs []error
 	for _, d := range ds {
 		if err := d.validate(); err != nil {
@@ -36,6 +37,18 @@ func NewRegistry(ds ...*Detection) (*Registry, error) {
 		}
 		types[d.Type] = d.ID
 		r.list = append(r.list, d)
+	}
+	for _, d := range r.list {
+		if d.Model == "" {
+			continue
+		}
+		if prev, ok := r.byID[d.Model]; ok {
+			errs = append(errs, fmt.Errorf("detection %s: model %s is the ID of %s", d.ID, d.Model, prev.ID))
+		}
+		if prev, ok := models[d.Model]; ok && prev.Source != d.Source {
+			errs = append(errs, fmt.Errorf("detection %s: model %s shared with %s, a %s detection", d.ID, d.Model, prev.ID, prev.Source))
+		}
+		models[d.Model] = d
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"slices"
 	"sync"
 )
 
@@ -16,7 +17,10 @@ type StateStore interface {
 }
 
 // LoadState restores each stateful detection's state from s. State of
-// detections not running is kept and saved back unchanged.
+// detections not running is kept and saved back unchanged. A shared
+// model's state is stored under the model's name; when there is none
+// yet, the states its members stored on their own (before they shared
+// it) are each given to UnmarshalState, in ID order, and then dropped.
 func (en *Engine) LoadState(s StateStore) error {
 	m, err := s.LoadState()
 	if err != nil {
@@ -24,16 +28,25 @@ func (en *Engine) LoadState(s StateStore) error {
 	}
 	running := map[string]bool{}
 	for _, r := range en.stateful {
-		running[r.d.ID] = true
-		raw, ok := m[r.d.ID]
-		if !ok {
-			continue
+		running[r.key] = true
+		var raws []json.RawMessage
+		if raw, ok := m[r.key]; ok {
+			raws = append(raws, raw)
+		} else {
+			for _, id := range slices.Sorted(maps.Keys(r.members)) {
+				if raw, ok := m[id]; ok {
+					raws = append(raws, raw)
+					running[id] = true
+				}
+			}
 		}
-		r.mu.Lock()
-		err := r.s.UnmarshalState(raw)
-		r.mu.Unlock()
-		if err != nil {
-			return fmt.Errorf("load state of %s: %w", r.d.ID, err)
+		for _, raw := range raws {
+			r.mu.Lock()
+			err := r.s.UnmarshalState(raw)
+			r.mu.Unlock()
+			if err != nil {
+				return fmt.Errorf("load state of %s: %w", r.key, err)
+			}
 		}
 	}
 	en.mu.Lock()
@@ -56,9 +69,9 @@ func (en *Engine) SaveState(s StateStore) error {
 		raw, err := r.s.MarshalState()
 		r.mu.Unlock()
 		if err != nil {
-			return fmt.Errorf("save state of %s: %w", r.d.ID, err)
+			return fmt.Errorf("save state of %s: %w", r.key, err)
 		}
-		m[r.d.ID] = raw
+		m[r.key] = raw
 	}
 	if err := s.SaveState(m); err != nil {
 		return fmt.Errorf("save detection state: %w", err)

@@ -225,3 +225,126 @@ func TestFlowFindings(t *testing.T) {
 		t.Errorf("reload and repeat changed the finding:\n%s", diff)
 	}
 }
+
+// nameModel is a model two test detections share: it keeps the first
+// event of each name and counts the events it observed.
+type nameModel struct {
+	Calls int                    `json:"calls"`
+	First map[string]vigil.Event `json:"first"`
+}
+
+func (s *nameModel) ObserveEvent(e *vigil.Event, _ vigil.Partition, _ *detect.Context) []detect.Hit {
+	s.Calls++
+	if f, ok := s.First[e.EventName]; !ok || e.EventTime < f.EventTime {
+		s.First[e.EventName] = *e
+	}
+	return nil
+}
+
+func (s *nameModel) Flush(*detect.Context) []detect.Hit {
+	var hits []detect.Hit
+	for _, name := range slices.Sorted(maps.Keys(s.First)) {
+		e := s.First[name]
+		hits = append(hits, detect.Hit{Detection: "test.model_" + strings.ToLower(strings.TrimSuffix(name, "User")),
+			Event: &e, Partition: part, Description: "First " + name + "."})
+	}
+	return hits
+}
+
+func (s *nameModel) MarshalState() (json.RawMessage, error) { return json.Marshal(s) }
+
+// UnmarshalState merges, as a shared model's must to take over the states
+// its members kept on their own.
+func (s *nameModel) UnmarshalState(b json.RawMessage) error {
+	var in nameModel
+	if err := json.Unmarshal(b, &in); err != nil {
+		return err
+	}
+	s.Calls += in.Calls
+	for k, e := range in.First {
+		if f, ok := s.First[k]; !ok || e.EventTime < f.EventTime {
+			s.First[k] = e
+		}
+	}
+	return nil
+}
+
+func modelMember(id, typ string) *detect.Detection {
+	return &detect.Detection{ID: id, Type: typ, Namespace: detect.NamespaceVigil, Severity: vigil.SeverityLow,
+		Title: "First call", Description: "Test.", FalsePositives: "Test.", Key: "principal", Source: detect.SourceCloudTrail,
+		Model: "test_model", NewStateful: func() detect.Stateful { return &nameModel{First: map[string]vigil.Event{}} }}
+}
+
+// TestSharedModel: detections sharing a model run one instance, which sees
+// each event once and reports for each member; hits for members not
+// running are dropped; the state is stored under the model's name, and
+// states the members stored on their own are merged into it.
+func TestSharedModel(t *testing.T) {
+	create := modelMember("test.model_create", "Test:IAMUser/FirstCreate")
+	del := modelMember("test.model_delete", "Test:IAMUser/FirstDelete")
+	events := []vigil.Event{event("e1", "CreateUser", "alice", 1), event("e2", "DeleteUser", "alice", 2), event("e3", "CreateUser", "alice", 0)}
+	for _, tc := range []struct {
+		name  string
+		ds    []*detect.Detection
+		prior map[string]json.RawMessage
+		want  []string
+		calls int
+	}{
+		{"both", []*detect.Detection{del, create}, nil, []string{"Test:IAMUser/FirstCreate e3", "Test:IAMUser/FirstDelete e2"}, 3},
+		{"one", []*detect.Detection{del}, nil, []string{"Test:IAMUser/FirstDelete e2"}, 3},
+		{"migrated", []*detect.Detection{create, del}, map[string]json.RawMessage{
+			"test.model_create": json.RawMessage(`{"calls":5,"first":{}}`), "test.model_delete": json.RawMessage(`{"calls":7,"first":{}}`),
+			"other": json.RawMessage(`{}`),
+		}, []string{"Test:IAMUser/FirstCreate e3", "Test:IAMUser/FirstDelete e2"}, 15},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			store := &detect.MemState{}
+			store.SaveState(tc.prior)
+			en, err := detect.New(registry(t, tc.ds...), nil, detect.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := en.LoadState(store); err != nil {
+				t.Fatal(err)
+			}
+			for i := range events {
+				en.Event(&events[i], part)
+			}
+			en.Flush()
+			var got []string
+			for _, f := range en.Findings() {
+				got = append(got, f.Type+" "+strings.Join(f.Evidence.EventIDs, ","))
+			}
+			slices.Sort(got)
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("findings (-want +got):\n%s", diff)
+			}
+			if err := en.SaveState(store); err != nil {
+				t.Fatal(err)
+			}
+			m, _ := store.LoadState()
+			var keys []string
+			for k := range m {
+				keys = append(keys, k)
+			}
+			slices.Sort(keys)
+			wantKeys := []string{"test_model"}
+			if tc.prior != nil {
+				wantKeys = []string{"other", "test_model"}
+			}
+			if diff := cmp.Diff(wantKeys, keys); diff != "" {
+				t.Errorf("state keys (-want +got):\n%s", diff)
+			}
+			var st nameModel
+			if err := json.Unmarshal(m["test_model"], &st); err != nil || st.Calls != tc.calls {
+				t.Errorf("model state %s (%v): want %d calls", m["test_model"], err, tc.calls)
+			}
+		})
+	}
+	// A model may not share a name with a detection.
+	clash := modelMember("test.model_x", "Test:IAMUser/X")
+	clash.Model = "test.model_create"
+	if _, err := detect.NewRegistry(create, clash); err == nil {
+		t.Error("model named after a detection accepted")
+	}
+}

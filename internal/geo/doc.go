@@ -5,5 +5,6 @@
 // files of addresses and CIDR blocks).
 //
 // It reads the files it is given and nothing else: no downloads, no
-// network. Detections get a *DB and Lists through detect.Context.
+// network (WriteDB writes databases of made-up worlds, for the synthetic
+// organization and tests). Detections get a *DB and Lists through detect.Context.
 package geo

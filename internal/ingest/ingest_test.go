@@ -120,18 +120,20 @@ func TestIngestIncremental(t *testing.T) {
 	writeCT(t, src, ctFile{org: "o-abcdefghij", account: "444455556666", region: "eu-west-1", day: "2020/10/24", n: 20, first: 60})
 	// A digest file and another service's logs are not CloudTrail records.
 	writeFile(t, filepath.Join(src, "AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2020/10/22/111122223333_CloudTrail-Digest_us-east-1_t_us-east-1_20201022T000000Z.json.gz"), gz(t, []byte(`{"awsAccountId":"111122223333","digestStartTime":"x","logFiles":[]}`)))
-	// Flow logs in the same bucket go to their own table; Config's files are another service's.
+	// Flow logs in the same bucket go to their own table, Config's files to
+	// theirs; other services' files (Config's writability check) are ignored.
 	writeFile(t, filepath.Join(src, "AWSLogs/111122223333/vpcflowlogs/us-east-1/2020/10/22/111122223333_vpcflowlogs_us-east-1_fl-1_20201022T0000Z_abc.log.gz"), gz(t, []byte(
 		"version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status\n"+
 			"2 111122223333 eni-1 10.0.0.1 203.0.113.9 443 49152 6 10 840 1603324800 1603324860 ACCEPT OK\n"+
 			"2 111122223333 eni-1 - - - - - - - 1603324800 1603324860 - NODATA\n")))
-	writeFile(t, filepath.Join(src, "AWSLogs/111122223333/Config/us-east-1/2020/10/22/ConfigSnapshot/x.json.gz"), gz(t, []byte("{}")))
+	writeFile(t, filepath.Join(src, "AWSLogs/111122223333/Config/us-east-1/2020/10/22/ConfigSnapshot/x.json.gz"), gz(t, []byte(`{"fileVersion":"1.0","configSnapshotId":"s1","configurationItems":[]}`)))
+	writeFile(t, filepath.Join(src, "AWSLogs/111122223333/Config/ConfigWritabilityCheckFile"), []byte("x"))
 
 	s, err := ingestDir(t, lk, src)
 	if err != nil {
 		t.Fatalf("ingest: %v (%+v)", err, s)
 	}
-	if s.Files != 4 || s.Events != 80 || s.FlowRecords != 2 || s.Digests != 1 || s.Ignored != 1 {
+	if s.Files != 5 || s.Events != 80 || s.FlowRecords != 2 || s.ConfigItems != 0 || s.Digests != 1 || s.Ignored != 1 {
 		t.Errorf("first run stats = %+v", s)
 	}
 	if n, d := countEvents(t, lk); n != 80 || d != 80 {
@@ -144,7 +146,7 @@ func TestIngestIncremental(t *testing.T) {
 	}
 
 	s, err = ingestDir(t, lk, src)
-	if err != nil || s.Files != 0 || s.AlreadyDone != 4 || s.Events != 0 {
+	if err != nil || s.Files != 0 || s.AlreadyDone != 5 || s.Events != 0 {
 		t.Errorf("second run: %v %+v, want nothing new", err, s)
 	}
 	writeCT(t, src, ctFile{account: "111122223333", region: "us-east-1", day: "2020/10/23", n: 5, first: 100})

@@ -31,6 +31,14 @@
 // from an unknown IP address. Plan lists every planned record with its time,
 // so tests and the demo can check what an investigation must find.
 //
+// Options.Scenarios replaces the planned records with benign noise and one
+// labelled attack scenario per finding type Vigil detects
+// (ScenariosLabelled), or with the noise alone (ScenariosBenign); the
+// ground truth (Labels: each scenario's finding types, account, eventIDs
+// and flow keys) and the detection context of that world (threat list, Tor
+// exit list, GeoIP database) go to Dir/labels/, and Labels.Score compares a
+// run's findings with them (see scenario.go, noise.go, score.go).
+//
 // VPC Flow Logs are generated too (see flow.go). What synth does not do:
 // Config items (not yet), valid digest
 // signatures (signatures and previous-digest hashes are random hex; log file
@@ -38,5 +46,6 @@
 // CloudTrail Insight delivery under its own CloudTrail-Insight/ prefix
 // (Insight records are mixed into the ordinary log files instead).
 //
-// Main entry points: Generate, Plan, Accounts, Options and Stats.
+// Main entry points: Generate, Plan, FlowPlan, Accounts, Options, Stats,
+// ReadLabels and Labels.Score.
 package synth

@@ -19,6 +19,8 @@ type flowPlanned struct {
 	host       *flowHost // the instance whose interface logs the records
 	peer       string    // the outside address
 	build      func(fp *flowPlanned, r *rand.Rand, emit func(*flowLine))
+	label      bool     // a labelled scenario's: count fills keys
+	keys       []string // the flow keys of its records (see flowKey)
 }
 
 // rand returns the pattern's own stream.
@@ -73,6 +75,9 @@ func (fo *flowOrg) makePlan() {
 		}
 	}
 	for ai := range g.accounts {
+		if g.o.Scenarios != ScenariosPlanned {
+			break
+		}
 		r := newRand(g.o.Seed, streamFlowPlan, uint64(ai))
 		region := func() int { return r.IntN(len(g.o.Regions)) }
 		day := func() int { return r.IntN(g.o.Days) }
@@ -97,6 +102,12 @@ func (fo *flowOrg) makePlan() {
 	}
 	if opened != nil {
 		fo.planAttack(opened)
+	}
+	if g.o.Scenarios != ScenariosPlanned {
+		fo.planFlowNoise()
+	}
+	if g.o.Scenarios == ScenariosLabelled {
+		fo.planFlowScenarios()
 	}
 	for _, fp := range fo.plan {
 		fo.count(fp)
@@ -146,8 +157,12 @@ func (fo *flowOrg) planAttack(opened *planned) {
 func (fo *flowOrg) count(fp *flowPlanned) {
 	ports := map[int32]bool{}
 	end := 0
-	fp.Records, fp.Connections, fp.Bytes, fp.Action = 0, 0, 0, ""
+	fp.Records, fp.Connections, fp.Bytes, fp.Action, fp.keys = 0, 0, 0, "", nil
+	day := fo.g.start.AddDate(0, 0, fp.di)
 	fp.expand(fo.g.o.Seed, func(l *flowLine) {
+		if fp.label {
+			fp.keys = append(fp.keys, flowKey(l, day.Unix()))
+		}
 		fp.Records++
 		fp.Bytes += l.bytes
 		end = max(end, int(l.sec+l.dur))
@@ -160,7 +175,6 @@ func (fo *flowOrg) count(fp *flowPlanned) {
 		}
 	})
 	fp.Ports = len(ports)
-	day := fo.g.start.AddDate(0, 0, fp.di)
 	fp.Start = day.Add(time.Duration(fp.sec) * time.Second)
 	fp.End = day.Add(time.Duration(end) * time.Second)
 }

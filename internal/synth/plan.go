@@ -60,6 +60,7 @@ type planned struct {
 	p          *principal
 	ip, agent  string
 	build      func(g *gen, pl *planned)
+	eventID    string // the eventID written, for labelled scenarios
 }
 
 // Plan returns every planned record Generate writes for o, sorted by time,
@@ -112,11 +113,19 @@ func (pp *planner) region() int   { return pp.r.IntN(len(pp.g.o.Regions)) }
 func (pp *planner) workTime() int { return 8*3600 + pp.r.IntN(10*3600) }
 
 func (g *org) makePlan() {
-	for ai, a := range g.accounts {
-		pp := &planner{g: g, r: newRand(g.o.Seed, streamPlan, uint64(ai)), ai: ai, a: a}
-		pp.planRoutine()
+	switch g.o.Scenarios {
+	case ScenariosPlanned:
+		for ai, a := range g.accounts {
+			pp := &planner{g: g, r: newRand(g.o.Seed, streamPlan, uint64(ai)), ai: ai, a: a}
+			pp.planRoutine()
+		}
+		g.planAttack()
+	case ScenariosLabelled:
+		g.planNoise()
+		g.planScenarios()
+	case ScenariosBenign:
+		g.planNoise()
 	}
-	g.planAttack()
 	slices.SortStableFunc(g.plan, func(a, b *planned) int {
 		return cmp.Or(cmp.Compare(g.unitIndex(a.ai, a.ri, a.di), g.unitIndex(b.ai, b.ri, b.di)), cmp.Compare(a.sec, b.sec))
 	})

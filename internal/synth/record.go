@@ -58,7 +58,8 @@ type rec struct {
 	category   string
 	tlsHost    string
 	tls12      bool
-	console    bool // sessionCredentialFromConsole
+	console    bool    // sessionCredentialFromConsole
+	id         *string // receives the eventID written (labelled scenarios)
 }
 
 // writeRecord appends g.e as one JSON object to w.
@@ -124,7 +125,11 @@ func (g *gen) writeRecord(w *jw) {
 	}
 	w.Key("eventID")
 	w.b = append(w.b, '"')
+	idStart := len(w.b)
 	w.b = appendUUID(w.b, g.r)
+	if e.id != nil {
+		*e.id = string(w.b[idStart:])
+	}
 	w.b = append(w.b, '"')
 	w.c = true
 	if e.readOnly != triOmit {

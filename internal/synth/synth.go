@@ -50,6 +50,10 @@ type Options struct {
 	// FlowRecordsPerDay is the number of routine flow-log records per
 	// account, region and day, within ±10%; planned patterns come on top.
 	FlowRecordsPerDay int
+	// Scenarios says what is planted on top of routine traffic: the
+	// planned records (the default), or labelled attack scenarios and
+	// benign noise, or the benign noise alone (see Scenarios).
+	Scenarios Scenarios
 }
 
 // Stats describes what Generate wrote.
@@ -126,6 +130,15 @@ func (o Options) Validate() error {
 	if o.EventsPerFile < 0 || o.EventsPerFile > maxEventsPerFile {
 		errs = append(errs, fmt.Errorf("events per file %d: want 0 (default %d) to %d", o.EventsPerFile, defaultPerFile, maxEventsPerFile))
 	}
+	switch o.Scenarios {
+	case ScenariosPlanned, ScenariosBenign:
+	case ScenariosLabelled:
+		if o.Days < MinLabelledDays {
+			errs = append(errs, fmt.Errorf("days %d: labelled scenarios need at least %d (the detections learn for a week first)", o.Days, MinLabelledDays))
+		}
+	default:
+		errs = append(errs, fmt.Errorf("scenarios %q: want %q (planned records), %s or %s", o.Scenarios, ScenariosPlanned, ScenariosLabelled, ScenariosBenign))
+	}
 	if o.FlowRecordsPerDay < 0 || o.FlowRecordsPerDay > maxEventsPerDay {
 		errs = append(errs, fmt.Errorf("flow records per day %d: want 0 to %d", o.FlowRecordsPerDay, maxEventsPerDay))
 	}
@@ -143,6 +156,12 @@ type org struct {
 	trail    string
 	plan     []*planned   // every planned record, sorted by unit then time
 	byUnit   [][]*planned // plan split by unit index
+
+	// Labelled and benign runs.
+	external  string         // an account outside the organization
+	scenarios []*scenarioRun // the labelled scenarios
+	threats   []string       // addresses of the threat list
+	tor       []string       // addresses of the Tor exit list
 }
 
 func newOrg(o Options) (*org, error) {
@@ -168,6 +187,7 @@ func newOrg(o Options) (*org, error) {
 	}
 	r := newRand(o.Seed, streamOrg)
 	g.bucket = "aws-cloudtrail-logs-" + g.ids[0] + "-" + randHex(r, 8)
+	g.external = externalAccount(o.Seed, g.ids)
 	g.accounts = make([]*account, o.Accounts)
 	for i := range g.accounts {
 		g.accounts[i] = newAccount(o.Seed, i, g.ids, o.Regions)
@@ -237,6 +257,9 @@ func Generate(ctx context.Context, o Options) (Stats, error) {
 		}
 	}
 	err = eg.Wait()
+	if err == nil && o.Scenarios != ScenariosPlanned {
+		err = g.writeLabels()
+	}
 	var total Stats
 	for _, st := range results {
 		total.add(st)

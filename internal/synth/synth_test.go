@@ -663,6 +663,9 @@ func TestValidate(t *testing.T) {
 		{"no days", func(o *Options) { o.Days = 0 }, "days"},
 		{"negative events", func(o *Options) { o.EventsPerDay = -1 }, "events per day"},
 		{"bad org", func(o *Options) { o.OrgID = "org-1" }, "org id"},
+		{"benign", func(o *Options) { o.Scenarios = ScenariosBenign }, ""},
+		{"labelled too short", func(o *Options) { o.Scenarios = ScenariosLabelled }, "at least 9"},
+		{"unknown scenarios", func(o *Options) { o.Scenarios = "attacks" }, "scenarios"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			o := good

@@ -214,6 +214,7 @@ func (g *gen) run(ctx context.Context, ai, ri, di int) (Stats, error) {
 				next++
 				g.sec = pl.sec
 				pl.build(g, pl)
+				g.e.id = &pl.eventID
 			} else {
 				g.sec = int(g.times[ti])
 				ti++

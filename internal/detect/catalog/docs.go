@@ -130,6 +130,24 @@ from auditing.findings group by 1;
 - **Suppression rules** (` + "`--suppressions FILE`" + `, YAML: a list of ` + "`{name, types, accounts, principals, ips}`" + `, ` + "`*`" + `
   wildcards in types and principals) archive matching findings automatically, as GuardDuty's do.
 
+## Proof of quality
+
+` + "`vigil synth --scenarios labelled`" + ` plants, in a synthetic organization, one labelled attack scenario per finding type
+below (after the week the stateful detections learn from) on top of routine traffic and realistic benign noise: a
+CI/CD role deploying across IAM, Lambda, ECS, EC2 and S3 from AWS addresses every day, administrators working from
+the offices (MFA sign-ins, a stronger password policy, snapshots shared inside the organization, SSH opened to an
+office address, Instance Connect from the console, patching with Run Command), AWS services acting on principals'
+behalf (CloudFormation creating users, keys and a public website policy; AWS Backup sharing snapshots; Auto Scaling
+launching GPU instances; State Manager running scripts), slow internet-wide scanners probing the public instances'
+open ports, every instance's NTP and HTTPS housekeeping, nightly backups to S3. The ground truth
+(` + "`labels/labels.json`" + `: each scenario's finding types, account, eventIDs and flow keys) and the threat list, Tor list and
+GeoIP database of that world are written next to the logs. ` + "`vigil eval`" + ` generates such an organization (or takes
+` + "`--dir`" + ` of one), ingests it with the detections inline and prints, per finding type, the scenarios injected and
+found (recall) and the findings no label explains (false positives); ` + "`--strict`" + ` exits 3 unless recall is 1 and there
+is no false positive, ` + "`--benign`" + ` runs the noise alone. The test suite requires exactly that
+(internal/detect/catalog/scenarios_test.go), and requires each Stratus Red Team attack recording to produce its
+findings (recordings_test.go).
+
 ## Vigil's namespace
 
 Types in the Vigil namespace are not GuardDuty's: they name attacks that a single CloudTrail event proves

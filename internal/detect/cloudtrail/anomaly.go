@@ -13,10 +13,18 @@ import (
 )
 
 // The AnomalousBehavior family: one per-principal first-seen model over
-// API, ASN, country, user-agent family and region. Each of the eight
-// detections runs its own instance for its tactic (the registry has one
-// finding type per detection); an instance learns the principal's places
-// from every event and the first call of each API of its tactic only.
+// API, ASN, country, user-agent family and region, shared by the eight
+// detections (detect.Detection.Model): the engine runs one instance,
+// which learns the principal's places and the first call of each API
+// from every event once, and reports each first call as a hit for the
+// detection of the API's tactic.
+
+// anomalyModel is the model's name: the key of its state.
+const anomalyModel = "iam_anomalous_behavior"
+
+// anomalyIDs maps each tactic to its detection's ID (anomalyDetection
+// fills it at init).
+var anomalyIDs = map[string]string{}
 
 // Tactics of the AnomalousBehavior types.
 const (
@@ -103,14 +111,13 @@ const (
 
 var dimNames = map[string]string{dimASN: "ASN", dimCountry: "country", dimAgent: "user agent", dimRegion: "region"}
 
-// anomaly is one tactic's instance of the model.
+// anomaly is the model.
 type anomaly struct {
-	tactic string
-	cache  placeCache
-	seed   maphash.Seed
-	buf    []string
-	P      map[string]*profile `json:"p"`
-	Max    int64               `json:"max"` // newest record time seen
+	cache placeCache
+	seed  maphash.Seed
+	buf   []string
+	P     map[string]*profile `json:"p"`
+	Max   int64               `json:"max"` // newest record time seen
 }
 
 // profile is one principal's baseline. Every value is a minimum (first
@@ -148,10 +155,8 @@ type firstAPI struct {
 	Places []string `json:"pl,omitempty"`
 }
 
-func newAnomaly(tactic string) func() detect.Stateful {
-	return func() detect.Stateful {
-		return &anomaly{tactic: tactic, seed: maphash.MakeSeed(), P: map[string]*profile{}}
-	}
+func newAnomaly() detect.Stateful {
+	return &anomaly{seed: maphash.MakeSeed(), P: map[string]*profile{}}
 }
 
 // placeCache remembers the place keys of recent addresses, user agents
@@ -203,7 +208,7 @@ func (pc *placeCache) places(buf []string, e *vigil.Event, c *detect.Context) []
 
 // ObserveEvent implements detect.EventObserver.
 func (s *anomaly) ObserveEvent(e *vigil.Event, part vigil.Partition, c *detect.Context) []detect.Hit {
-	if detect.AWSInternal(e) || e.ManagementEvent == "false" {
+	if e.ManagementEvent == "false" {
 		return nil
 	}
 	who := baselineKey(e)
@@ -235,7 +240,7 @@ func (s *anomaly) ObserveEvent(e *vigil.Event, part vigil.Partition, c *detect.C
 			p.Places = append(p.Places, seen{K: k, T: t})
 		}
 	}
-	if tacticOf(e.EventName) != s.tactic {
+	if tacticOf(e.EventName) == "" {
 		return nil
 	}
 	a := p.APIs[e.EventName]
@@ -259,8 +264,9 @@ func (s *anomaly) ObserveEvent(e *vigil.Event, part vigil.Partition, c *detect.C
 }
 
 // Flush implements detect.Stateful: it reports the first calls of the
-// tactic's APIs, after the learning period, that came from a place new
-// to the principal, and forgets the calls that are final.
+// tactics' APIs, after the learning period, that came from a place new
+// to the principal, each for its tactic's detection, and forgets the
+// calls that are final.
 func (s *anomaly) Flush(*detect.Context) []detect.Hit {
 	var hits []detect.Hit
 	for _, who := range slices.Sorted(maps.Keys(s.P)) {
@@ -311,30 +317,58 @@ func (p *profile) novel(a *firstAPI, end int64) []string {
 
 func (s *anomaly) hit(a *firstAPI, novel []string) detect.Hit {
 	e := a.Ev.event()
+	tactic := tacticOf(e.EventName)
 	return detect.Hit{
-		Event: e, Partition: a.Ev.Part,
+		Event: e, Partition: a.Ev.Part, Detection: anomalyIDs[tactic],
 		Description: fmt.Sprintf("API %s, a %s call, was invoked by %s for the first time, from a new %s.",
-			e.EventName, s.tactic, caller(e), strings.Join(novel, ", ")),
-		Info: map[string]string{"tactic": s.tactic, "newApi": e.EventName, "unusual": strings.Join(novel, "; ")},
+			e.EventName, tactic, caller(e), strings.Join(novel, ", ")),
+		Info: map[string]string{"tactic": tactic, "newApi": e.EventName, "unusual": strings.Join(novel, "; ")},
 	}
 }
 
 // MarshalState implements detect.Stateful.
 func (s *anomaly) MarshalState() (json.RawMessage, error) { return json.Marshal(s) }
 
-// UnmarshalState implements detect.Stateful.
+// UnmarshalState implements detect.Stateful. It merges b into the state
+// (first-seen times are minima), so that the states the eight detections
+// kept on their own before they shared the model combine into one.
 func (s *anomaly) UnmarshalState(b json.RawMessage) error {
-	if err := json.Unmarshal(b, s); err != nil {
+	var in anomaly
+	if err := json.Unmarshal(b, &in); err != nil {
 		return err
 	}
-	if s.P == nil {
-		s.P = map[string]*profile{}
+	s.Max = max(s.Max, in.Max)
+	for who, q := range in.P {
+		p := s.P[who]
+		if p == nil {
+			s.P[who] = q
+			continue
+		}
+		p.First = min(p.First, q.First)
+		for _, pl := range q.Places {
+			if i := p.place(pl.K); i >= 0 {
+				p.Places[i].T = min(p.Places[i].T, pl.T)
+			} else if len(p.Places) < maxPlaces {
+				p.Places = append(p.Places, pl)
+			}
+		}
+		for api, qa := range q.APIs {
+			if pa := p.APIs[api]; pa == nil && len(p.APIs) < maxAPIs {
+				if p.APIs == nil {
+					p.APIs = map[string]*firstAPI{}
+				}
+				p.APIs[api] = qa
+			} else if pa != nil && qa.T < pa.T {
+				*pa = *qa
+			}
+		}
 	}
 	return nil
 }
 
 // anomalyDetection builds the detection of one tactic.
 func anomalyDetection(id, tactic string, sev vigil.Severity, technique, what string) *detect.Detection {
+	anomalyIDs[tactic] = id
 	return &detect.Detection{
 		ID:        id,
 		Type:      tactic + ":IAMUser/AnomalousBehavior",
@@ -346,7 +380,8 @@ func anomalyDetection(id, tactic string, sev vigil.Severity, technique, what str
 			"(both from --geoip databases) or user-agent family (tool and OS: aws-cli linux, boto3 macos, browser windows) "+
 			"first seen within %d hours before the call (a new region is named but never enough). The baseline of each "+
 			"principal (role sessions count as their role, except federated people's) holds first-seen times only, learnt "+
-			"from all its calls, at most %d places and %d APIs; the first %d days of its history only teach it. A routine "+
+			"from all its calls, at most %d places and %d APIs (of every tactic together: the eight AnomalousBehavior "+
+			"detections share one model, which reads each event once); the first %d days of its history only teach it. A routine "+
 			"new API from the usual place does not fire, nor does the usual tool from a new place without a new API. The "+
 			"first call is the evidence. Calls arriving up to %d days late are judged as if in order; later ones only "+
 			"teach. AWS's own calls (the AWSInternal classifier) and data events are skipped. Without --geoip only the "+
@@ -359,6 +394,7 @@ func anomalyDetection(id, tactic string, sev vigil.Severity, technique, what str
 		Key:         "access key (or principal)",
 		Technique:   technique,
 		Source:      detect.SourceCloudTrail,
-		NewStateful: newAnomaly(tactic),
+		NewStateful: newAnomaly,
+		Model:       anomalyModel,
 	}
 }

@@ -77,9 +77,14 @@ func (k *kept) event() *vigil.Event {
 	return e
 }
 
-// ref is the kept event as an engine Ref.
+// ref is the kept event as an engine Ref, its time in
+// vigil.FindingTimeLayout as the engine writes the refs of hits' events.
 func (k *kept) ref() detect.Ref {
-	return detect.Ref{ID: k.ID, Time: k.Time, Date: k.Part.Date}
+	t := k.Time
+	if u, err := time.Parse(time.RFC3339Nano, t); err == nil {
+		t = vigil.FindingTime(u)
+	}
+	return detect.Ref{ID: k.ID, Time: t, Date: k.Part.Date}
 }
 
 // unixTime parses an eventTime; ok is false for a malformed one.

@@ -158,6 +158,58 @@ var cases = map[string][]struct {
 		{"stratus_update_user_login_profile.json", []string{hit("user/acme-platform-update-login-profile-user", "arn:aws:iam::763751499319:user/christophe", 5)}},
 		{"own_password.json", nil},
 	},
+	"stealth.ec2_flow_logs_deleted": {
+		{"stratus_vpc_remove_flow_logs.json", []string{hit("", "fl-0e17aa62a21d4bbfe", 5)}},
+		{"id_set.json", []string{hit("", "fl-0a1b2c3d4e5f60001, fl-0a1b2c3d4e5f60002", 5)}},
+		{"denied_or_created.json", nil},
+	},
+	"stealth.route53resolver_query_logging_deleted": {
+		{"stratus_dns_delete_logs.json", []string{hit("resolver-query-log-config/rqlc-4473f20ca554c07", "", 5)}},
+		{"disassociated.json", []string{hit("resolver-query-log-config/rqlc-0a1b2c3d4e5f6", "", 5)}},
+		{"associated.json", nil},
+	},
+	"impact.ec2_accelerated_instances_launched": {
+		{"stratus_launch_unusual_instances.json", []string{hit("", "p2.xlarge", 2)}},
+		{"launched.json", []string{hit("", "g5.12xlarge", 5)}},
+		{"general_purpose.json", nil},
+	},
+	"execution.ssm_shell_command_sent": {
+		{"stratus_ssm_send_command.json", []string{hit("", "AWS-RunShellScript", 5)}},
+		{"powershell_by_tag.json", []string{hit("", "AWS-RunPowerShellScript", 5)}},
+		{"patching.json", nil},
+	},
+	"policy.ec2_security_group_admin_port_public": {
+		{"stratus_open_port_22.json", []string{hit("security-group/sg-003dc7f1f1c686164", "22", 5)}},
+		{"opened.json", []string{hit("security-group/sg-0a1b2c3d4e5f60001", "3389", 5), hit("security-group/sg-0a1b2c3d4e5f60001", "all", 8)}},
+		{"web_or_private.json", nil},
+	},
+	"impact.bedrock_model_access_enabled": {
+		{"stratus_bedrock_invoke_model.json", []string{
+			hit("model/anthropic.claude-3-sonnet-20240229-v1:0", "", 5), hit("model-access-use-case", "", 5), hit("model/anthropic.claude-3-sonnet-20240229-v1:0", "", 5),
+		}},
+		{"invoke_only.json", nil},
+	},
+	"lateral_movement.ec2_instance_connect_ssh_key": {
+		{"stratus_instance_connect.json", []string{
+			hit("instance/i-fDb357cB7e99ad973", "ec2-user", 5), hit("instance/i-6D7Fb8F606130A33d", "ec2-user", 5), hit("instance/i-9d2abfF1798C34950", "ec2-user", 5),
+		}},
+		{"console_or_denied.json", nil},
+	},
+	"persistence.lambda_layer_attached": {
+		{"stratus_lambda_layer_extension.json", []string{hit("function/arn:aws:lambda:eugov-eastcentral-1r:712967571683:function:acme-platform-lambda-layer-simpleLambda",
+			"arn:aws:lambda:eugov-eastcentral-1r:712967571683:layer:acme-platform-lambda-layer-my-lambda-extension:1", 2)}},
+		{"external_layer.json", []string{hit("function/arn:aws:lambda:eugov-eastcentral-1r:712967571683:function:acme-platform-lambda-layer-simpleLambda",
+			"arn:aws:lambda:us-east-1:999988887777:layer:collector:3", 5)}},
+		{"environment_only.json", nil},
+	},
+	"persistence.rolesanywhere_trust_anchor_created": {
+		{"stratus_create_trust_anchor.json", []string{hit("trust-anchor/malicious-rolesanywhere-trust-anchor", "", 8)}},
+		{"renamed_or_denied.json", nil},
+	},
+	"impact.kms_key_deletion_scheduled": {
+		{"scheduled.json", []string{hit("key/arn:aws:kms:us-east-1:111122223333:key/0a1b2c3d-0000-4000-8000-000000000001", "", 8), hit("key/alias/old-app", "", 5)}},
+		{"cancelled_or_denied.json", nil},
+	},
 	"stealth.iam_root_mfa_deactivated": {
 		{"root_mfa_removed.json", []string{hit("root-mfa", "", 8), hit("root-mfa", "", 8)}},
 		{"user_mfa_removed.json", nil},

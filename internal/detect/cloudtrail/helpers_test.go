@@ -53,3 +53,25 @@ func TestDistro(t *testing.T) {
 		}
 	}
 }
+
+// TestModelMembers: the shared models name their members' IDs right (a
+// hit for an unknown ID would be dropped).
+func TestModelMembers(t *testing.T) {
+	ids := map[string]bool{}
+	for _, d := range All() {
+		ids[d.ID] = true
+	}
+	for _, id := range []string{exfilInsideID, exfilOutsideID} {
+		if !ids[id] {
+			t.Errorf("instance credentials model reports for %s, which is no detection", id)
+		}
+	}
+	for tactic, id := range anomalyIDs {
+		if !ids[id] || tacticAPIs[tactic] == nil && tactic != tacticDiscovery {
+			t.Errorf("tactic %s: detection %s", tactic, id)
+		}
+	}
+	if len(anomalyIDs) != 8 {
+		t.Errorf("%d AnomalousBehavior detections, want 8", len(anomalyIDs))
+	}
+}

@@ -12,9 +12,10 @@ import (
 )
 
 // The InstanceCredentialExfiltration pair: EC2 instance-role credentials
-// used from somewhere else. Both detections run an instance of this core
-// (one finding type each) and keep, per role, the remote networks its
-// instance sessions were seen calling from.
+// used from somewhere else. Both detections share this model
+// (detect.Detection.Model), which keeps, per role, the remote networks its
+// instance sessions were seen calling from, and reports new ones outside
+// AWS for OutsideAWS and inside it for InsideAWS.
 //
 // AWS's address space: Vigil has no copy of AWS's ip-ranges.json, so an
 // address is "AWS" when it is private (a VPC, through an endpoint) or when
@@ -23,19 +24,19 @@ import (
 // first learningDays days are expected (NAT gateways, proxies, Direct
 // Connect), as GuardDuty learns expected remote networks.
 
-// Kinds of exfiltration.
+// The model's name, and the IDs of the detections it reports for.
 const (
-	exfilOutside = "OutsideAWS"
-	exfilInside  = "InsideAWS"
+	instanceCredsModel = "iam_instance_credential_exfiltration"
+	exfilOutsideID     = "unauthorized_access.iam_instance_credential_exfiltration_outside_aws"
+	exfilInsideID      = "unauthorized_access.iam_instance_credential_exfiltration_inside_aws"
 )
 
 // maxNetworks bounds the networks kept per role.
 const maxNetworks = 256
 
 type instanceCreds struct {
-	kind string
-	R    map[string]*roleNets `json:"r"`
-	Max  int64                `json:"max"`
+	R   map[string]*roleNets `json:"r"`
+	Max int64                `json:"max"`
 }
 
 // roleNets is one role's learnt networks.
@@ -52,9 +53,7 @@ type firstNet struct {
 	Ev  *kept `json:"e,omitempty"`
 }
 
-func newInstanceCreds(kind string) func() detect.Stateful {
-	return func() detect.Stateful { return &instanceCreds{kind: kind, R: map[string]*roleNets{}} }
-}
+func newInstanceCreds() detect.Stateful { return &instanceCreds{R: map[string]*roleNets{}} }
 
 // instanceSession returns the role and instance id of an EC2 instance
 // session: an assumed role whose session name is an instance id (what
@@ -82,32 +81,28 @@ func instanceSession(e *vigil.Event) (role, instance string, ok bool) {
 
 // ObserveEvent implements detect.EventObserver.
 func (s *instanceCreds) ObserveEvent(e *vigil.Event, part vigil.Partition, c *detect.Context) []detect.Hit {
-	if detect.AWSInternal(e) {
-		return nil
-	}
 	role, instance, ok := instanceSession(e)
 	if !ok {
 		return nil
 	}
-	if s.kind == exfilInside && e.VPCEndpointAccountID != "" {
+	var hits []detect.Hit
+	if e.VPCEndpointAccountID != "" && c.External(e.VPCEndpointAccountID, owner(e)) {
 		// One event proves it: the call came through a VPC endpoint of
 		// an account outside the organization.
-		if !c.External(e.VPCEndpointAccountID, owner(e)) {
-			return nil
-		}
-		return []detect.Hit{{
-			Actor:    e.VPCEndpointAccountID,
-			Severity: vigil.SeverityHigh,
+		hits = append(hits, detect.Hit{
+			Detection: exfilInsideID,
+			Actor:     e.VPCEndpointAccountID,
+			Severity:  vigil.SeverityHigh,
 			Description: fmt.Sprintf("Credentials of instance %s (role %s) were used through VPC endpoint %s of account %s, outside the organization.",
 				instance, role, e.VPCEndpointID, e.VPCEndpointAccountID),
 			Info:  map[string]string{"instanceId": instance, "vpcEndpointId": e.VPCEndpointID, "remoteAccountId": e.VPCEndpointAccountID},
 			Event: keep(e, part).event(), Partition: part,
-		}}
+		})
 	}
 	a, p, ok := lookup(c, e)
 	t, okT := unixTime(e.EventTime)
 	if !ok || !okT {
-		return nil
+		return hits
 	}
 	s.Max = max(s.Max, t)
 	r := s.R[role]
@@ -133,7 +128,7 @@ func (s *instanceCreds) ObserveEvent(e *vigil.Event, part vigil.Partition, c *de
 		}
 		f.T, f.Ev = t, keep(e, part)
 	}
-	return nil
+	return hits
 }
 
 // Flush implements detect.Stateful: networks first seen after the role's
@@ -149,8 +144,12 @@ func (s *instanceCreds) Flush(*detect.Context) []detect.Hit {
 			if f.Ev == nil {
 				continue
 			}
-			if f.T >= end && (s.kind == exfilOutside) == (f.AWS != 1) && !(s.kind == exfilInside && f.Ev.IP != "" && isPrivate(f.Ev.IP)) {
-				hits = append(hits, s.hit(role, n, f))
+			switch {
+			case f.T < end:
+			case f.AWS != 1:
+				hits = append(hits, s.hit(exfilOutsideID, role, n, f))
+			case f.Ev.IP == "" || !isPrivate(f.Ev.IP):
+				hits = append(hits, s.hit(exfilInsideID, role, n, f))
 			}
 			if f.T < s.Max-keepSeconds {
 				f.Ev = nil
@@ -165,18 +164,18 @@ func isPrivate(ip string) bool {
 	return ok && (a.IsPrivate() || a.IsLoopback())
 }
 
-func (s *instanceCreds) hit(role, n string, f *firstNet) detect.Hit {
+func (s *instanceCreds) hit(id, role, n string, f *firstNet) detect.Hit {
 	e := f.Ev.event()
 	_, instance, _ := strings.Cut(e.UserIdentity.PrincipalID, ":")
 	where := "an address outside AWS"
 	switch {
-	case s.kind == exfilInside:
+	case id == exfilInsideID:
 		where = "an AWS address the role never used (another account's instance)"
 	case f.AWS < 0:
 		where = "an address not known to be AWS's"
 	}
 	return detect.Hit{
-		Actor: n, Event: e, Partition: f.Ev.Part,
+		Detection: id, Actor: n, Event: e, Partition: f.Ev.Part,
 		Description: fmt.Sprintf("Credentials of instance %s (role %s) were used to call %s from %s, %s, a network new to the role after its learning period.",
 			instance, role, e.EventName, e.SourceIPAddress, where),
 		Info: map[string]string{"instanceId": instance, "role": role, "network": n},
@@ -186,13 +185,29 @@ func (s *instanceCreds) hit(role, n string, f *firstNet) detect.Hit {
 // MarshalState implements detect.Stateful.
 func (s *instanceCreds) MarshalState() (json.RawMessage, error) { return json.Marshal(s) }
 
-// UnmarshalState implements detect.Stateful.
+// UnmarshalState implements detect.Stateful. It merges b into the state
+// (first-seen times are minima), so that the states the two detections
+// kept on their own before they shared the model combine into one.
 func (s *instanceCreds) UnmarshalState(b json.RawMessage) error {
-	if err := json.Unmarshal(b, s); err != nil {
+	var in instanceCreds
+	if err := json.Unmarshal(b, &in); err != nil {
 		return err
 	}
-	if s.R == nil {
-		s.R = map[string]*roleNets{}
+	s.Max = max(s.Max, in.Max)
+	for role, q := range in.R {
+		r := s.R[role]
+		if r == nil {
+			s.R[role] = q
+			continue
+		}
+		r.First = min(r.First, q.First)
+		for n, qf := range q.Nets {
+			if f := r.Nets[n]; f == nil && len(r.Nets) < maxNetworks {
+				r.Nets[n] = qf
+			} else if f != nil && qf.T < f.T {
+				*f = *qf
+			}
+		}
 	}
 	return nil
 }

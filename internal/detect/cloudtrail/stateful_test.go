@@ -66,11 +66,23 @@ var statefulCases = map[string][]struct {
 		{"routine.json", nil},
 		{"learning.json", nil},
 	},
+	"credential_access.iam_secrets_retrieval_burst": {
+		{"stratus_ec2_get_password_data.json", []string{finding(5, passwordDataIDs...)}},
+		{"stratus_batch_retrieve_secrets.json", []string{finding(5, "bddee0fb-2541-430d-aad5-b1fdd5d419f1", "cdc49957-9518-4ab3-a49e-b5a7c17903e6",
+			"61619dbf-c10b-471e-9d78-8199a2f8233a", "7c7a69f9-867d-4b5b-beee-7fe62ba34d5c", "cf4e352a-b575-4003-bd81-0c531f42e626")}},
+		{"stratus_ssm_securestring_parameters.json", []string{finding(5, "7fbcfbae-35c6-4c93-88bf-741fe4c4ada3", "d487c732-d152-48b1-9897-90b3a037040d",
+			"a4663305-e887-42ac-94e6-d04685e59899", "f7fd8826-9ac0-46a5-b7d5-55c269f59541", "fb5e100b-273f-4cef-98e4-efc3a52a15e9")}},
+		{"application.json", nil},
+	},
 	"unauthorized_access.iam_instance_credential_exfiltration_inside_aws": {
 		{"stolen.json", []string{finding(5, "ic-inside"), finding(8, "ic-vpce")}},
 		{"routine.json", nil},
 	},
 }
+
+// passwordDataIDs are the 30 denied GetPasswordData calls of Stratus Red
+// Team's ec2-get-password-data recording, oldest first.
+var passwordDataIDs = []string{"52242c8d-7ef7-4165-90cd-621ebe835388", "a9da1fbd-464c-4b74-8c64-96eea2564978", "d2d44fa9-f50b-4877-8a52-9e3855029970", "f1e17321-830c-4761-854c-158258e915b6", "1078f3f3-e72f-42bd-a0c8-7f321b5fce0b", "735eae92-16e3-469c-b454-4507c47aadcb", "73f28e1e-7fe0-40d2-94a4-cf42930e8b0a", "a8d8ee73-2a80-4d03-ae6c-42e2964a5e43", "afcc764e-2db4-4fe2-aa74-85d01843d7ca", "b5da67b9-87fa-4151-bd9a-818f3237fb91", "396d8a62-46e7-472f-b046-5c41a75ae61b", "71ce0541-113b-4b74-bbc7-5ef364318787", "8aa69c7f-117d-4010-b7ea-009cd1f4f5de", "9fa0f6c4-dafd-46e6-af33-264c70b79add", "b8a37387-6dd5-49a1-b55a-a491a0bb85b0", "c1e66f32-ddf1-4e85-9a5c-9b11b09e2d06", "45b5d41d-4732-49d2-aa3b-8b87a1c4d8e1", "c07943fa-79ed-4f9a-9bde-b0eefcece09a", "cf7fcd24-2c91-4836-b460-d01f837d5db4", "ec79b60b-6bc0-4a75-bf79-45a42db477df", "f2d94374-18b0-4479-8585-d24f7a58e3de", "0c7f6148-c337-4e49-8df5-cb333c6fb7d6", "4bf1ca5d-42ba-4e95-a493-9cdeefb58b87", "7466f497-7987-44d9-aeb1-5034d02c9f87", "8d006dac-fa19-4599-a336-d3a230b535f6", "b1f34826-4e8b-4527-b17a-ef9cb24ac379", "eec493d8-1181-4ed7-9d29-1de1e87ee98b", "450230d4-b39e-4a18-a6a0-d07a6e2105cb", "560bcc37-36b9-43f4-8447-2bab2d7cd7cf", "76a3f52e-5c4c-4a62-818d-a2bc8bddc2e6"}
 
 func init() {
 	for _, d := range anomalyDetections() {

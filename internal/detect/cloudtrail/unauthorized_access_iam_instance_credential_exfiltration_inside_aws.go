@@ -26,5 +26,6 @@ var instanceCredentialExfiltrationInsideAWS = &detect.Detection{
 	Key:         "access key and remote account or network",
 	Technique:   "T1552.005",
 	Source:      detect.SourceCloudTrail,
-	NewStateful: newInstanceCreds(exfilInside),
+	NewStateful: newInstanceCreds,
+	Model:       instanceCredsModel,
 }

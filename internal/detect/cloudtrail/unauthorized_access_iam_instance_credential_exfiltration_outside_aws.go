@@ -26,5 +26,6 @@ var instanceCredentialExfiltrationOutsideAWS = &detect.Detection{
 	Key:         "access key and remote network",
 	Technique:   "T1552.005",
 	Source:      detect.SourceCloudTrail,
-	NewStateful: newInstanceCreds(exfilOutside),
+	NewStateful: newInstanceCreds,
+	Model:       instanceCredsModel,
 }

@@ -90,9 +90,9 @@ func connOf(r *vigil.FlowRecord) (conn, bool) {
 	if r.Has(vigil.FlowLogStatus) && r.Str[vigil.FlowLogStatus] != "OK" {
 		return c, false
 	}
-	src, err1 := netip.ParseAddr(r.Str[vigil.FlowSrcAddr])
-	dst, err2 := netip.ParseAddr(r.Str[vigil.FlowDstAddr])
-	if err1 != nil || err2 != nil {
+	src, ok1 := parseAddr(r.Str[vigil.FlowSrcAddr])
+	dst, ok2 := parseAddr(r.Str[vigil.FlowDstAddr])
+	if !ok1 || !ok2 {
 		return c, false
 	}
 	src, dst = src.Unmap(), dst.Unmap()
@@ -124,6 +124,41 @@ func connOf(r *vigil.FlowRecord) (conn, bool) {
 	c.bytes = r.Int[vigil.FlowBytes]
 	c.accepted = r.Str[vigil.FlowAction] == "ACCEPT"
 	return c, true
+}
+
+// parseAddr is netip.ParseAddr with a fast path for the dotted IPv4
+// addresses that make most records (every flow-log detection reads both
+// addresses of every record): a.b.c.d, each part 0-255 without leading
+// zeros; anything else goes to netip.ParseAddr.
+func parseAddr(s string) (netip.Addr, bool) {
+	var b [4]byte
+	part, n, digits := 0, 0, 0
+	for i := 0; i < len(s); i++ {
+		switch ch := s[i]; {
+		case ch >= '0' && ch <= '9':
+			if digits > 0 && n == 0 || digits == 3 { // a leading zero, or four digits
+				return slowAddr(s)
+			}
+			n, digits = n*10+int(ch-'0'), digits+1
+			if n > 255 {
+				return slowAddr(s)
+			}
+		case ch == '.' && digits > 0 && part < 3:
+			b[part], part, n, digits = byte(n), part+1, 0, 0
+		default:
+			return slowAddr(s)
+		}
+	}
+	if part != 3 || digits == 0 {
+		return slowAddr(s)
+	}
+	b[3] = byte(n)
+	return netip.AddrFrom4(b), true
+}
+
+func slowAddr(s string) (netip.Addr, bool) {
+	a, err := netip.ParseAddr(s)
+	return a, err == nil
 }
 
 // opener reports whether the record's source opened the connection. TCP

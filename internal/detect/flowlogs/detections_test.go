@@ -350,3 +350,60 @@ func TestFindingShape(t *testing.T) {
 		}
 	}
 }
+
+// TestPortProbeAction: PortProbeUnprotectedPort findings carry GuardDuty's
+// portProbeAction, one entry per probing address and port, whatever the
+// order the records come in.
+func TestPortProbeAction(t *testing.T) {
+	reg, err := detect.NewRegistry(portProbeUnprotectedPort)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs := cat(probes("203.0.113.9", web, append(portRange(1000, 12), 443, 22), t0, 443, 22),
+		probes("198.51.100.7", web, append(portRange(2000, 12), 443), t0+60, 443))
+	for seed := range uint64(3) {
+		if seed > 0 {
+			rand.New(rand.NewPCG(seed, 5)).Shuffle(len(recs), func(i, j int) { recs[i], recs[j] = recs[j], recs[i] })
+		}
+		en, err := detect.New(reg, nil, detect.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range recs {
+			en.Flow(&recs[i], part)
+		}
+		en.Flush()
+		var got []string
+		for _, f := range en.Findings() {
+			a := f.Service.Action
+			if a.ActionType != vigil.ActionPortProbe || a.PortProbeAction == nil || a.NetworkConnectionAction != nil {
+				t.Fatalf("action %+v, want a PORT_PROBE", a)
+			}
+			line := fmt.Sprintf("blocked=%v", a.PortProbeAction.Blocked)
+			for _, d := range a.PortProbeAction.PortProbeDetails {
+				line += fmt.Sprintf(" %s:%d/%s->%s", d.RemoteIPDetails.IPAddressV4, d.LocalPortDetails.Port, d.LocalPortDetails.PortName, d.LocalIPDetails.IPAddressV4)
+			}
+			got = append(got, line)
+		}
+		slices.Sort(got)
+		want := []string{
+			"blocked=false 198.51.100.7:443/HTTPS->" + web + " 203.0.113.9:443/HTTPS->" + web,
+			"blocked=false 203.0.113.9:22/SSH->" + web,
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("seed %d: port probe details (-want +got):\n%s", seed, diff)
+		}
+	}
+}
+
+// TestParseAddr: the fast path agrees with netip.ParseAddr.
+func TestParseAddr(t *testing.T) {
+	for _, s := range []string{"10.0.1.10", "0.0.0.0", "255.255.255.255", "256.1.1.1", "1.2.3", "1.2.3.4.5", "01.2.3.4",
+		"1.02.3.4", "1..3.4", ".1.2.3", "1.2.3.", "1.2.3.4 ", "2600:1f18::1", "::ffff:10.0.0.1", "fe80::1%eth0", "", "-", "1.2.3.1000"} {
+		want, err := netip.ParseAddr(s)
+		got, ok := parseAddr(s)
+		if ok != (err == nil) || got != want {
+			t.Errorf("parseAddr(%q) = %v %v, want %v %v", s, got, ok, want, err)
+		}
+	}
+}

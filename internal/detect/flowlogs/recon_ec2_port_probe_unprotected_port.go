@@ -32,7 +32,9 @@ var portProbeUnprotectedPort = &detect.Detection{
 		"distinct ports of the same instance within 10 minutes (first probe of each port; any sliding span), " +
 		"or any public address on a threat list. One finding per instance and open port; High for " +
 		"Elasticsearch's 9200 and 9300, Low otherwise, as in GuardDuty. Scans whose probes are all REJECTed " +
-		"show no unprotected port and give no finding.",
+		"show no unprotected port and give no finding. As GuardDuty's, the finding's action is a PORT_PROBE: " +
+		"service.action.portProbeAction lists each probing address and the local port it probed " +
+		"(portProbeDetails, up to 20, lowest addresses first), blocked false.",
 	FalsePositives: "Vulnerability scanners the organization runs from public addresses: add their " +
 		"addresses to a trusted list. Ports meant to be public (80, 443 of a web server) are reported when " +
 		"a scanner hits them, as GuardDuty does; suppress them by port with a suppression rule.",
@@ -96,6 +98,7 @@ func (s *portProbe) Flush(c *detect.Context) []detect.Hit {
 		slices.Sort(ports)
 		for _, port := range ports {
 			h := t.Open[port].hit(t.Resource, "port "+port)
+			h.Probe = true
 			for _, r := range t.Samples { // the other probes of the scan
 				if strconv.FormatInt(r.DPort, 10) != port {
 					h.Refs = append(h.Refs, r.ref())

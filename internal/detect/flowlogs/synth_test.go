@@ -198,9 +198,18 @@ func synthFlowAttacks(t *testing.T, seed int64) int {
 }
 
 func mentions(f vigil.Finding, addr string) bool {
-	if a := f.Service.Action.NetworkConnectionAction; a != nil && a.RemoteIPDetails != nil &&
-		(a.RemoteIPDetails.IPAddressV4 == addr || a.RemoteIPDetails.IPAddressV6 == addr) {
+	is := func(d *vigil.RemoteIPDetails) bool {
+		return d != nil && (d.IPAddressV4 == addr || d.IPAddressV6 == addr)
+	}
+	if a := f.Service.Action.NetworkConnectionAction; a != nil && is(a.RemoteIPDetails) {
 		return true
+	}
+	if a := f.Service.Action.PortProbeAction; a != nil {
+		for _, d := range a.PortProbeDetails {
+			if is(d.RemoteIPDetails) {
+				return true
+			}
+		}
 	}
 	return false
 }

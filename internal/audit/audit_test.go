@@ -173,3 +173,91 @@ func TestAuditMissingTool(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// TestAuditSessions: the MFA code is asked once for the whole run and signs
+// one session every role session is made from; a caller that is itself a
+// role session gets one-hour role sessions (IAM's role-chaining limit);
+// --record writes one folder per account.
+func TestAuditSessions(t *testing.T) {
+	endpoint := awsfake.StartMoto(t)
+	p := awsfake.NewFaultProxy(t, endpoint)
+	o := awsapi.Options{Region: "us-east-1", EndpointURL: p.URL, MaxAttempts: 3}
+	cfg, err := awsapi.Config(t.Context(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Credentials = aws.NewCredentialsCache(credentials.NewStaticCredentialsProvider("testing", "testing", ""))
+	org := organizations.NewFromConfig(cfg)
+	if _, err := org.CreateOrganization(t.Context(), &organizations.CreateOrganizationInput{FeatureSet: "ALL"}); err != nil {
+		t.Fatal(err)
+	}
+	var members []string
+	for _, name := range []string{"a", "b"} {
+		out, err := org.CreateAccount(t.Context(), &organizations.CreateAccountInput{AccountName: aws.String(name), Email: aws.String(name + "@example.com")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		members = append(members, aws.ToString(out.CreateAccountStatus.AccountId))
+	}
+	rec := t.TempDir()
+	asked := 0
+	res, err := audit.Run(t.Context(), audit.Options{
+		AWS: cfg, Endpoint: o, Accounts: members, Regions: []string{"us-east-1"}, Checks: []string{"iam_password_policy_minimum_length_14"},
+		MFASerial: "arn:aws:iam::123456789012:mfa/alice", Prompt: func(q string) (string, error) { asked++; return " 123456\n", nil },
+		Duration: 2 * time.Hour, Record: rec,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if asked != 1 {
+		t.Errorf("MFA code asked %d times, want once", asked)
+	}
+	var sessionCalls, assumes int
+	for _, r := range p.Requests() {
+		switch r.Op {
+		case "GetSessionToken":
+			sessionCalls++
+			if r.Form.Get("TokenCode") != "123456" || r.Form.Get("SerialNumber") != "arn:aws:iam::123456789012:mfa/alice" {
+				t.Errorf("GetSessionToken form %v", r.Form)
+			}
+		case "AssumeRole":
+			assumes++
+			if r.AccessKey == "testing" {
+				t.Error("AssumeRole signed with the long-term key, not the MFA session")
+			}
+			if r.Form.Get("DurationSeconds") != "7200" {
+				t.Errorf("AssumeRole DurationSeconds %q, want 7200", r.Form.Get("DurationSeconds"))
+			}
+		}
+	}
+	if sessionCalls != 1 || assumes != len(members) {
+		t.Errorf("%d GetSessionToken, %d AssumeRole calls", sessionCalls, assumes)
+	}
+	for _, ar := range res.Run.Accounts {
+		if ar.Status == auditreport.AccountFailed {
+			t.Errorf("account %s failed: %s", ar.Account, ar.Error)
+		}
+		if _, err := os.Stat(filepath.Join(rec, ar.Account, "describe-regions.json")); err != nil {
+			t.Errorf("no recording for %s: %v", ar.Account, err)
+		}
+	}
+
+	// A role session as the caller: role sessions are capped at one hour,
+	// and MFA (GetSessionToken) is refused with an explanation.
+	chained := cfg.Copy()
+	chained.Credentials = aws.NewCredentialsCache(stsProvider(cfg, "arn:aws:iam::"+members[0]+":role/OrganizationAccountAccessRole"))
+	p.ClearRequests()
+	if _, err := audit.Run(t.Context(), audit.Options{AWS: chained, Endpoint: o, Accounts: members[1:], Regions: []string{"us-east-1"},
+		Checks: []string{"iam_password_policy_minimum_length_14"}, Duration: 3 * time.Hour}); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range p.Requests() {
+		if r.Op == "AssumeRole" && strings.Contains(r.Form.Get("RoleArn"), audit.DefaultRole) && r.Form.Get("DurationSeconds") != "3600" {
+			t.Errorf("chained AssumeRole DurationSeconds %q, want 3600", r.Form.Get("DurationSeconds"))
+		}
+	}
+	_, err = audit.Run(t.Context(), audit.Options{AWS: chained, Endpoint: o, Accounts: members[1:], MFASerial: "arn:aws:iam::1:mfa/x", MFAToken: "1"})
+	if err == nil || !strings.Contains(err.Error(), "role session") {
+		t.Errorf("MFA from a role session: %v", err)
+	}
+}

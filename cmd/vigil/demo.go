@@ -149,7 +149,7 @@ func runDemo(ctx context.Context, a *app, o demoOptions, now time.Time) error {
 		}
 	}
 	fmt.Fprintf(w, `== Next
-   vigil serve --lake %[1]s          # the console: findings, compliance, SQL in the browser
+   vigil serve --lake %[1]s --reports %[2]s   # the console: findings, compliance, SQL, reports
    vigil compliance --lake %[1]s
    vigil findings --lake %[1]s --min-severity medium
    vigil query --lake %[1]s --list-saved
@@ -158,7 +158,7 @@ func runDemo(ctx context.Context, a *app, o demoOptions, now time.Time) error {
    vigil query --lake %[1]s "select eventname, count(*) n from auditing.cloudtrail group by 1 order by 2 desc limit 10"
    vigil ingest --lake ./lake /path/to/your/AWSLogs      # your own CloudTrail and flow log bucket copy
    vigil lake ddl --engine athena --location s3://bucket/prefix   # the same lake on Athena
-`, lakeDir)
+`, lakeDir, filepath.Join(o.dir, "reports"))
 	return nil
 }
 

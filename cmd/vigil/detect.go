@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/vigil-sec/vigil/internal/console/triage"
 	"io"
 	"os"
 	"path/filepath"
@@ -274,6 +275,13 @@ func openDetector(a *app, l *lake.Lake, o detectOptions) (en *detect.Engine, clo
 	if err != nil {
 		return nil, nil, err
 	}
+	// Suppression rules made in the console archive new findings too.
+	st, err := triage.Load(l.Dir())
+	if err != nil {
+		closeGeo()
+		return nil, nil, err
+	}
+	dctx.Suppressions = append(dctx.Suppressions, st.Suppressions()...)
 	defer func() {
 		if err != nil {
 			closeGeo()

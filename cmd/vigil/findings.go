@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/vigil-sec/vigil/internal/console/triage"
 	"github.com/vigil-sec/vigil/internal/detect"
 	"github.com/vigil-sec/vigil/internal/detect/catalog"
 	"github.com/vigil-sec/vigil/internal/lake"
@@ -91,6 +92,12 @@ func runFindings(_ context.Context, a *app, o findingsOptions) error {
 	if err != nil {
 		return err
 	}
+	// Archive decisions and suppression rules made in the console.
+	st, err := triage.Load(o.lake)
+	if err != nil {
+		return err
+	}
+	st.Apply(all)
 	var out []vigil.Finding
 	for _, f := range all {
 		switch {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/vigil-sec/vigil/internal/console"
 	"io"
 	"os"
 	"strings"
@@ -161,6 +162,7 @@ func runIngest(ctx context.Context, a *app, o ingestOptions, paths []string) err
 	if err != nil && !partial {
 		return err
 	}
+	recordRun(a, l, stats)
 	if o.json {
 		enc := json.NewEncoder(a.stdout)
 		enc.SetIndent("", "  ")
@@ -337,6 +339,7 @@ func watch(ctx context.Context, a *app, l *lake.Lake, src source.Lister, opts in
 		if err != nil && !errors.Is(err, ingest.ErrSomeInputsFailed) {
 			return err
 		}
+		recordRun(a, l, stats)
 		now := time.Now().UTC().Format(time.RFC3339)
 		if o.json {
 			json.NewEncoder(a.stdout).Encode(stats)
@@ -350,6 +353,18 @@ func watch(ctx context.Context, a *app, l *lake.Lake, src source.Lister, opts in
 			return nil
 		case <-time.After(o.interval):
 		}
+	}
+}
+
+// recordRun appends the run's summary (and its input errors) to the local
+// lake's ingest log, which the console's overview shows; a failure to
+// write it is logged, not fatal.
+func recordRun(a *app, l *lake.Lake, stats ingest.Stats) {
+	if l.Remote() {
+		return
+	}
+	if err := console.RecordIngestRun(l.Dir(), time.Now().UTC(), stats); err != nil {
+		a.log.Warn("cannot record the ingest run for the console", "err", err)
 	}
 }
 
@@ -378,6 +393,7 @@ func watchSQS(ctx context.Context, a *app, l *lake.Lake, opts ingest.Options, o 
 			if err != nil && !errors.Is(err, ingest.ErrSomeInputsFailed) {
 				return err
 			}
+			recordRun(a, l, stats)
 			fmt.Fprintf(a.stdout, "%s  ", time.Now().UTC().Format(time.RFC3339))
 			printIngestSummary(a.stdout, stats)
 			return nil

@@ -3,7 +3,6 @@ package inventory
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"maps"
 	"slices"
@@ -245,5 +244,3 @@ func joinNames(cs []*Collector) string {
 	}
 	return strings.Join(names, ",")
 }
-
-var _ = fmt.Sprintf

@@ -191,9 +191,6 @@ func toConfigValue(v reflect.Value) any {
 			}
 			out[lowerCamel(f.Name)] = x
 		}
-		if len(out) == 0 && t.NumField() > 0 && t.PkgPath() == "time" {
-			return nil
-		}
 		return out
 	case reflect.Slice, reflect.Array:
 		if v.Kind() == reflect.Slice && v.IsNil() {

@@ -2,8 +2,8 @@ package auditreport
 
 import (
 	"encoding/csv"
+	queryreport "github.com/vigil-sec/vigil/internal/report"
 	"io"
-	"strings"
 	"time"
 )
 
@@ -75,16 +75,5 @@ func (c *safeCSV) Flush() { c.w.Flush() }
 // Error reports a failed Write or Flush.
 func (c *safeCSV) Error() error { return c.w.Error() }
 
-// defuse prefixes a cell a spreadsheet would read as a formula, also when
-// spaces precede the formula sign.
-func defuse(s string) string {
-	t := strings.TrimLeft(s, " ")
-	if t == "" {
-		return s
-	}
-	switch t[0] {
-	case '=', '+', '-', '@', '\t', '\r':
-		return "'" + s
-	}
-	return s
-}
+// defuse prefixes a cell a spreadsheet would read as a formula.
+func defuse(s string) string { return queryreport.DefuseFormula(s) }

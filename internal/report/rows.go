@@ -31,7 +31,7 @@ func WriteRows(w io.Writer, format string, columns []string, rows [][]any) error
 		rec := make([]string, len(columns))
 		for _, r := range rows {
 			for i, v := range r {
-				rec[i] = text(v)
+				rec[i] = Text(v)
 			}
 			if err := cw.Write(rec); err != nil {
 				return err
@@ -82,7 +82,7 @@ func marshalRow(columns []string, r []any) ([]byte, error) {
 		k, _ := json.Marshal(c)
 		b = append(b, k...)
 		b = append(b, ':')
-		v, err := json.Marshal(jsonValue(r[i]))
+		v, err := json.Marshal(JSONValue(r[i]))
 		if err != nil {
 			return nil, fmt.Errorf("column %s: %w", c, err)
 		}
@@ -92,7 +92,9 @@ func marshalRow(columns []string, r []any) ([]byte, error) {
 }
 
 // jsonValue converts driver values into what encoding/json renders well.
-func jsonValue(v any) any {
+// JSONValue converts a query value into what encoding/json renders well:
+// times as RFC 3339, HUGEINTs as numbers, DuckDB MAPs as objects.
+func JSONValue(v any) any {
 	switch x := v.(type) {
 	case time.Time:
 		return x.UTC().Format(time.RFC3339Nano)
@@ -103,13 +105,13 @@ func jsonValue(v any) any {
 	case []any:
 		out := make([]any, len(x))
 		for i := range x {
-			out[i] = jsonValue(x[i])
+			out[i] = JSONValue(x[i])
 		}
 		return out
 	case map[string]any:
 		out := make(map[string]any, len(x))
 		for k, e := range x {
-			out[k] = jsonValue(e)
+			out[k] = JSONValue(e)
 		}
 		return out
 	case fmt.Stringer:
@@ -131,13 +133,14 @@ func mapValue(v any) (map[string]any, bool) {
 	}
 	out := make(map[string]any, len(m))
 	for k, e := range m {
-		out[fmt.Sprint(k)] = jsonValue(e)
+		out[fmt.Sprint(k)] = JSONValue(e)
 	}
 	return out, true
 }
 
-// text renders one value for table and CSV output; NULL is empty.
-func text(v any) string {
+// Text renders one query value for a table cell or CSV: NULL is empty,
+// nested values (structs, lists, maps) are JSON.
+func Text(v any) string {
 	switch x := v.(type) {
 	case nil:
 		return ""
@@ -159,13 +162,29 @@ func text(v any) string {
 		}
 		return x.UTC().Format("2006-01-02 15:04:05.999999")
 	case []any, map[string]any, map[any]any:
-		b, err := json.Marshal(jsonValue(x))
+		b, err := json.Marshal(JSONValue(x))
 		if err != nil {
 			return fmt.Sprint(x)
 		}
 		return string(b)
 	}
 	return fmt.Sprint(v)
+}
+
+// DefuseFormula prefixes a quote to a cell a spreadsheet would run as a
+// formula (=, +, -, @, tab, CR first, also after leading spaces), as OWASP
+// advises against CSV injection: CloudTrail fields and resource names are
+// attacker-controlled.
+func DefuseFormula(s string) string {
+	t := strings.TrimLeft(s, " ")
+	if t == "" {
+		return s
+	}
+	switch t[0] {
+	case '=', '+', '-', '@', '\t', '\r':
+		return "'" + s
+	}
+	return s
 }
 
 const maxCell = 80
@@ -179,7 +198,7 @@ func writeTable(w io.Writer, columns []string, rows [][]any) error {
 	for r, row := range rows {
 		cells[r] = make([]string, len(row))
 		for i, v := range row {
-			s := strings.NewReplacer("\n", " ", "\r", " ", "\t", " ").Replace(text(v))
+			s := strings.NewReplacer("\n", " ", "\r", " ", "\t", " ").Replace(Text(v))
 			if utf8.RuneCountInString(s) > maxCell {
 				s = string([]rune(s)[:maxCell-1]) + "…"
 			}

@@ -2,6 +2,7 @@ package inventory
 
 import (
 	"encoding/json"
+	"github.com/vigil-sec/vigil/internal/vigil"
 	"net/url"
 	"reflect"
 	"strconv"
@@ -42,42 +43,10 @@ func (it *Item) Supp() map[string]any {
 
 // Get walks path through nested objects, matching keys case-insensitively
 // (exact match first). It returns nil when any step is missing.
-func Get(v any, path ...string) any {
-	for _, p := range path {
-		m, ok := v.(map[string]any)
-		if !ok {
-			return nil
-		}
-		x, ok := m[p]
-		if !ok {
-			for k, y := range m {
-				if strings.EqualFold(k, p) {
-					x, ok = y, true
-					break
-				}
-			}
-		}
-		if !ok {
-			return nil
-		}
-		v = x
-	}
-	return v
-}
+func Get(v any, path ...string) any { return vigil.JSONGet(v, path...) }
 
-// Str returns the string at path ("" when missing; numbers and booleans
-// are rendered as text).
-func Str(v any, path ...string) string {
-	switch x := Get(v, path...).(type) {
-	case string:
-		return x
-	case float64:
-		return strconv.FormatFloat(x, 'f', -1, 64)
-	case bool:
-		return strconv.FormatBool(x)
-	}
-	return ""
-}
+// Str returns the scalar at path as text ("" when missing or not a scalar).
+func Str(v any, path ...string) string { return vigil.JSONText(Get(v, path...)) }
 
 // Bool returns the boolean at path; the strings "true"/"false" count.
 func Bool(v any, path ...string) (value, ok bool) {

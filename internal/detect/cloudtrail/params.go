@@ -21,43 +21,12 @@ func params(e *vigil.Event) map[string]any {
 	return m
 }
 
-// get walks nested objects by key. Keys match exactly, else ignoring case:
-// request parameters mix camelCase (API) and PascalCase (S3's XML bodies).
-func get(v any, path ...string) any {
-	for _, k := range path {
-		m, ok := v.(map[string]any)
-		if !ok {
-			return nil
-		}
-		next, ok := m[k]
-		if !ok {
-			for mk, mv := range m {
-				if strings.EqualFold(mk, k) {
-					next, ok = mv, true
-					break
-				}
-			}
-		}
-		if !ok {
-			return nil
-		}
-		v = next
-	}
-	return v
-}
-
-// text returns a scalar as text ("" for objects, lists and null).
-func text(v any) string {
-	switch x := v.(type) {
-	case string:
-		return x
-	case float64:
-		return strconv.FormatFloat(x, 'f', -1, 64)
-	case bool:
-		return strconv.FormatBool(x)
-	}
-	return ""
-}
+// get walks nested objects by key, exactly or ignoring case (request
+// parameters mix camelCase and PascalCase); text renders a scalar.
+var (
+	get  = vigil.JSONGet
+	text = vigil.JSONText
+)
 
 // list returns v as a list: a single value becomes a list of one.
 func list(v any) []any {

@@ -2,7 +2,6 @@ package checks
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -351,77 +350,19 @@ func ctS3DataEvents(a *compliance.Account, write bool) []compliance.Result {
 		"none of the account's %s that is logging records S3 object-level %s events of all buckets", monPlural(n, "trail"), kind)}
 }
 
-// kmsRestrictingKeys are condition keys that, compared with a concrete
-// value, confine a statement to known accounts, organizations or sources.
-var kmsRestrictingKeys = []string{
-	"kms:calleraccount", "aws:principalaccount", "aws:principalorgid", "aws:principalorgpaths", "aws:principalarn",
-	"aws:sourceaccount", "aws:sourceowner", "aws:sourcearn", "aws:sourcevpc", "aws:sourcevpce", "aws:userid",
-	"aws:resourceorgid", "aws:resourceaccount",
-}
-
-// kmsPublicStatement returns the Sid (or index) of the first Allow
-// statement of doc whose principal is everyone and whose conditions do not
-// restrict the caller.
+// kmsPublicStatement returns the Sid (or position) of the first Allow
+// statement of doc open to everyone without a condition pinning callers
+// to known accounts, organizations or sources — the same evaluation as
+// S3 bucket and Lambda policies (rpPublicAllow), with kms:CallerAccount
+// among the restricting keys.
 func kmsPublicStatement(doc map[string]any) (string, bool) {
-	stmts := inventory.List(doc, "Statement")
-	if one := inventory.Obj(doc, "Statement"); one != nil {
-		stmts = []any{one}
-	}
-	for i, s := range stmts {
-		if !strings.EqualFold(inventory.Str(s, "Effect"), "Allow") || !kmsEveryone(inventory.Get(s, "Principal")) {
-			continue
+	for i, st := range rpStatements(doc) {
+		if _, public := rpPublicAllow(st); public {
+			if sid := inventory.Str(st, "Sid"); sid != "" {
+				return sid, true
+			}
+			return fmt.Sprintf("#%d", i+1), true
 		}
-		if kmsRestricted(inventory.Obj(s, "Condition")) {
-			continue
-		}
-		sid := inventory.Str(s, "Sid")
-		if sid == "" {
-			sid = fmt.Sprintf("#%d", i+1)
-		}
-		return sid, true
 	}
 	return "", false
-}
-
-// kmsEveryone reports whether a policy principal is "*" or {"AWS": "*"}.
-func kmsEveryone(p any) bool {
-	if m, ok := p.(map[string]any); ok {
-		p = inventory.Get(m, "AWS")
-	}
-	switch x := p.(type) {
-	case string:
-		return x == "*"
-	case []any:
-		return slices.Contains(x, any("*"))
-	}
-	return false
-}
-
-// kmsRestricted reports whether a Condition block compares one of the
-// restricting keys with a concrete value (not "*", not negated).
-func kmsRestricted(cond map[string]any) bool {
-	for op, block := range cond {
-		if strings.Contains(strings.ToLower(op), "not") || strings.HasSuffix(strings.ToLower(op), "ifexists") {
-			continue
-		}
-		m, ok := block.(map[string]any)
-		if !ok {
-			continue
-		}
-		for k, v := range m {
-			if !slices.Contains(kmsRestrictingKeys, strings.ToLower(k)) {
-				continue
-			}
-			vals, _ := v.([]any)
-			if s, ok := v.(string); ok {
-				vals = []any{s}
-			}
-			for _, x := range vals {
-				if s := fmt.Sprint(x); s != "" && s != "*" {
-					return true
-				}
-			}
-		}
-	}
-	return false
 }

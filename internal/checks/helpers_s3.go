@@ -432,13 +432,13 @@ func rpPublicPrincipal(p any) bool {
 
 // rpRestrictingKeys are the condition keys that, compared with fixed
 // values, keep a statement with a public principal from being public (the
-// keys S3 and IAM Access Analyzer accept, in lower case).
+// keys S3, KMS and IAM Access Analyzer accept, in lower case).
 var rpRestrictingKeys = map[string]bool{
 	"aws:sourcearn": true, "aws:sourceaccount": true, "aws:sourceowner": true, "aws:sourcevpc": true,
 	"aws:sourcevpce": true, "aws:sourceip": true, "aws:sourceorgid": true, "aws:sourceorgpaths": true,
 	"aws:principalaccount": true, "aws:principalarn": true, "aws:principalorgid": true, "aws:principalorgpaths": true,
 	"aws:userid": true, "aws:username": true, "s3:dataaccesspointarn": true, "s3:dataaccesspointaccount": true,
-	"lambda:eventsourcetoken": true,
+	"lambda:eventsourcetoken": true, "kms:calleraccount": true, "aws:resourceorgid": true, "aws:resourceaccount": true,
 }
 
 // rpFixedOperators are the condition operators that compare with fixed

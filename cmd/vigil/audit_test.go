@@ -130,10 +130,64 @@ func TestAuditCommand(t *testing.T) {
 	}
 
 	// Usage errors.
-	for _, args := range [][]string{{"audit"}, {"audit", "--all", "--accounts", "111122223333"}, {"audit", "--all", "--fail-on", "severe"}} {
+	for _, args := range [][]string{{"audit"}, {"audit", "--all", "--accounts", "111122223333"}, {"audit", "--all", "--fail-on", "severe"},
+		{"audit", "--all", "--output-formats", "pdf"}, {"compliance", "--lake", lk, "--checks", "no_such_check"},
+		{"compliance", "--lake", lk, "--frameworks", "pci"}} {
 		if code, _, _ := runVigil(t, args...); code != exitUsage {
 			t.Errorf("%v: exit %d, want %d", args, code, exitUsage)
 		}
+	}
+
+	// One framework, a mutelist, CSV: every row maps to CIS, the muted
+	// password-policy failures are reported as muted and no longer fail.
+	mute := filepath.Join(t.TempDir(), "mute.yaml")
+	os.WriteFile(mute, []byte("mutelist:\n  - checks: [iam_password_policy_*]\n    reason: accepted for the test\n"), 0o600)
+	code, stdout, stderr = runVigil(t, "compliance", "--lake", lk, "--frameworks", "cis-aws-7.0", "--mutelist", mute, "--format", "csv", "--no-store")
+	if code != 0 {
+		t.Fatalf("compliance csv exit %d: %s", code, stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(stdout), "\n")
+	if !strings.HasPrefix(lines[0], "account,region,check_id,") || len(lines) < 10 {
+		t.Fatalf("csv: %s", stdout)
+	}
+	var mutedRows int
+	for _, l := range lines[1:] {
+		if !strings.Contains(l, "cis-aws-7.0:") {
+			t.Errorf("row outside the framework: %s", l)
+		}
+		if strings.Contains(l, "iam_password_policy_minimum_length_14") {
+			if !strings.HasSuffix(strings.TrimSuffix(l, l[strings.LastIndex(l, ","):]), ",true") {
+				t.Errorf("password policy row not muted: %s", l)
+			}
+			mutedRows++
+		}
+	}
+	if mutedRows == 0 {
+		t.Error("no password-policy row")
+	}
+
+	// --exclude-accounts can leave nothing: the audit cannot run (exit 1);
+	// --output-formats writes only what it names.
+	one := world.Accounts["prod"]
+	code, _, stderr = runVigil(t, "audit", "--accounts", one, "--exclude-accounts", one, "--endpoint-url", endpoint, "--output-dir", out)
+	if code != exitInternal || !strings.Contains(stderr, "no account to audit") {
+		t.Errorf("everything excluded: exit %d %s", code, stderr)
+	}
+	only := t.TempDir()
+	runVigil(t, "audit", "--accounts", one, "--endpoint-url", endpoint, "--region", "us-east-1", "--regions", "us-east-1",
+		"--output-dir", only, "--output-formats", "csv", "--checks", "iam_password_policy_minimum_length_14")
+	files, _ := filepath.Glob(filepath.Join(only, "audit-*", "*"))
+	var names []string
+	for _, f := range files {
+		names = append(names, filepath.Base(f))
+	}
+	if strings.Join(names, " ") != "results.csv run.log" {
+		t.Errorf("--output-formats csv wrote %v", names)
+	}
+
+	code, stdout, _ = runVigil(t, "inventory", "--list")
+	if code != 0 || !strings.Contains(stdout, "iam-password-policy") || !strings.Contains(stdout, "iam:GetAccountPasswordPolicy") {
+		t.Errorf("inventory --list: %d\n%s", code, stdout)
 	}
 }
 

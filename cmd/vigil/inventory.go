@@ -89,6 +89,8 @@ type inventorySummary struct {
 	Regions  []string          `json:"regions"`
 	Skipped  map[string]string `json:"skipped_regions,omitempty"`
 	Gaps     []string          `json:"gaps,omitempty"`
+	Denied   []string          `json:"denied_permissions,omitempty"`
+	Failed   []string          `json:"failed_calls,omitempty"`
 	Calls    int               `json:"api_calls"`
 }
 
@@ -184,6 +186,7 @@ func summarizeSnapshot(snap *inventory.Snapshot, deleted int) inventorySummary {
 	}
 	slices.Sort(s.Gaps)
 	s.Gaps = slices.Compact(s.Gaps)
+	s.Denied, s.Failed = snap.FailedCalls()
 	return s
 }
 
@@ -207,6 +210,12 @@ func printInventorySummary(w io.Writer, s inventorySummary) {
 		for _, g := range s.Gaps {
 			fmt.Fprintf(w, "  %s\n", g)
 		}
+	}
+	if len(s.Denied) > 0 {
+		fmt.Fprintf(w, "permissions denied (%d): %s\n", len(s.Denied), strings.Join(s.Denied, ", "))
+	}
+	if len(s.Failed) > 0 {
+		fmt.Fprintf(w, "other failed calls (%d): %s\n", len(s.Failed), strings.Join(s.Failed, ", "))
 	}
 }
 

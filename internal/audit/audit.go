@@ -375,27 +375,13 @@ func (o *Options) auditAccount(ctx context.Context, b *base, acct string, tools 
 
 // gapSummary describes the calls that failed during collection.
 func gapSummary(snap *inventory.Snapshot) string {
-	var denied, other []string
-	for _, it := range snap.Items {
-		for _, e := range it.Errors {
-			s := e.Permission
-			if e.Denied() {
-				denied = append(denied, s)
-			} else {
-				other = append(other, s+" ("+e.Code+")")
-			}
-		}
-	}
-	slices.Sort(denied)
-	denied = slices.Compact(denied)
-	slices.Sort(other)
-	other = slices.Compact(other)
+	denied, failed := snap.FailedCalls()
 	var parts []string
 	if len(denied) > 0 {
 		parts = append(parts, fmt.Sprintf("%d permissions denied: %s", len(denied), strings.Join(denied, ", ")))
 	}
-	if len(other) > 0 {
-		parts = append(parts, fmt.Sprintf("%d calls failed: %s", len(other), strings.Join(other, ", ")))
+	if len(failed) > 0 {
+		parts = append(parts, fmt.Sprintf("%d calls failed: %s", len(failed), strings.Join(failed, ", ")))
 	}
 	return strings.Join(parts, "; ")
 }

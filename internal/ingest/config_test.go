@@ -71,6 +71,12 @@ func TestIngestConfigFiles(t *testing.T) {
 			t.Errorf("bucket state is not the newest: %s", it.SupplementaryConfiguration["PublicAccessBlockConfiguration"])
 		}
 	}
+	if other, _, err := eng.SnapshotItems(t.Context(), []string{"444455556666"}); err != nil || len(other) != 0 {
+		t.Errorf("another account's snapshot: %d accounts, err %v", len(other), err)
+	}
+	if mine, _, err := eng.SnapshotItems(t.Context(), []string{"111122223333"}); err != nil || len(mine["111122223333"]) != 2 {
+		t.Errorf("the account's own snapshot: %v, err %v", mine, err)
+	}
 	ch, err := eng.Query(t.Context(), `select change_type, resource_id from auditing.config_changes order by changed_at, resource_id`, 0)
 	if err != nil {
 		t.Fatal(err)

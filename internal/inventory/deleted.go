@@ -27,6 +27,7 @@ func Deletions(prev, cur []*Item, collectedTypes map[string]bool, now time.Time)
 			have[key{it.Region, it.ResourceType, it.ResourceID}] = true
 		}
 	}
+	global := globalTypes()
 	var out []*Item
 	for _, it := range prev {
 		if it.Deleted() || it.ResourceType == RegionType || it.ResourceType == GapType {
@@ -35,7 +36,7 @@ func Deletions(prev, cur []*Item, collectedTypes map[string]bool, now time.Time)
 		if have[key{it.Region, it.ResourceType, it.ResourceID}] || !collectedTypes[it.ResourceType] {
 			continue
 		}
-		if !scanned[it.Region] && !globalTyped(cur, it) {
+		if !scanned[it.Region] && !global[it.ResourceType] {
 			continue
 		}
 		if gaps[[2]string{it.Region, it.ResourceType}] || gaps[[2]string{GlobalRegion, it.ResourceType}] {
@@ -50,19 +51,17 @@ func Deletions(prev, cur []*Item, collectedTypes map[string]bool, now time.Time)
 	return out
 }
 
-// globalTyped reports whether items of it's type are collected globally
-// (S3 buckets keep their own region but come from a global collector): it
-// then counts as looked for wherever it was.
-func globalTyped(cur []*Item, it *Item) bool {
+// globalTypes are the types global collectors emit (S3 buckets keep their
+// own region but come from a global collector): such an item counts as
+// looked for wherever it was.
+func globalTypes() map[string]bool {
+	out := map[string]bool{}
 	for _, c := range Collectors() {
-		if !c.Global {
-			continue
-		}
-		for _, t := range c.ResourceTypes {
-			if t == it.ResourceType {
-				return true
+		if c.Global {
+			for _, t := range c.ResourceTypes {
+				out[t] = true
 			}
 		}
 	}
-	return false
+	return out
 }

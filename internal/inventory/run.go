@@ -420,3 +420,21 @@ func regionStatus(out *ec2.DescribeRegionsOutput, name string) string {
 	}
 	return ""
 }
+
+// FailedCalls returns the IAM actions whose calls were denied, and the
+// other failed calls as "action (code)", from every item and gap of the
+// snapshot, each sorted and without repeats.
+func (s *Snapshot) FailedCalls() (denied, failed []string) {
+	for _, it := range s.Items {
+		for _, e := range it.Errors {
+			if e.Denied() {
+				denied = append(denied, e.Permission)
+			} else {
+				failed = append(failed, e.Permission+" ("+e.Code+")")
+			}
+		}
+	}
+	slices.Sort(denied)
+	slices.Sort(failed)
+	return slices.Compact(denied), slices.Compact(failed)
+}

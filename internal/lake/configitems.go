@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/parquet-go/parquet-go"
@@ -207,18 +208,30 @@ func (e *Engine) SnapshotItems(ctx context.Context, accounts []string) (map[stri
 	if err := e.refresh(ctx); err != nil {
 		return nil, nil, err
 	}
-	q := `WITH api AS (
+	// The account filter is on the partition column, so other accounts'
+	// files are not read at all.
+	filter := "true"
+	if len(accounts) > 0 {
+		quoted := make([]string, len(accounts))
+		for i, a := range accounts {
+			quoted[i] = quote(a)
+		}
+		filter = "account IN (" + strings.Join(quoted, ", ") + ")"
+	}
+	q := `WITH items AS (
+		SELECT * FROM auditing.config_items WHERE ` + filter + `
+	), api AS (
 		SELECT account_id, max(snapshot_id) AS snapshot_id, max(configuration_item_capture_time) AS t
-		FROM auditing.config_items WHERE source IN ('api', 'replay') GROUP BY account_id
+		FROM items WHERE source IN ('api', 'replay') GROUP BY account_id
 	), files AS (
 		SELECT account_id, max(configuration_item_capture_time) AS t
-		FROM auditing.config_items WHERE source NOT IN ('api', 'replay') GROUP BY account_id
+		FROM items WHERE source NOT IN ('api', 'replay') GROUP BY account_id
 	), pick AS (
 		SELECT coalesce(a.account_id, f.account_id) AS account_id,
 		       CASE WHEN a.t IS NOT NULL AND (f.t IS NULL OR a.t >= f.t) THEN a.snapshot_id END AS snapshot_id
 		FROM api a FULL OUTER JOIN files f ON a.account_id = f.account_id
 	), fromfiles AS (
-		SELECT c.* FROM auditing.config_items c JOIN pick p ON c.account_id = p.account_id AND p.snapshot_id IS NULL
+		SELECT c.* FROM items c JOIN pick p ON c.account_id = p.account_id AND p.snapshot_id IS NULL
 		WHERE c.source NOT IN ('api', 'replay')
 		QUALIFY row_number() OVER (PARTITION BY c.account_id, c.aws_region, c.resource_type, c.resource_id
 		                           ORDER BY c.configuration_item_capture_time DESC, c.configuration_state_id DESC) = 1
@@ -227,7 +240,7 @@ func (e *Engine) SnapshotItems(ctx context.Context, accounts []string) (map[stri
 	       resource_type, resource_id, resource_name, arn, aws_region, availability_zone, resource_creation_time,
 	       configuration, supplementary_configuration, CAST(to_json(tags) AS VARCHAR), relationships, related_events, collection_errors
 	FROM (
-		SELECT c.* FROM auditing.config_items c JOIN pick p ON c.account_id = p.account_id AND c.snapshot_id = p.snapshot_id
+		SELECT c.* FROM items c JOIN pick p ON c.account_id = p.account_id AND c.snapshot_id = p.snapshot_id
 		UNION ALL
 		SELECT * FROM fromfiles WHERE configuration_item_status NOT IN ('ResourceDeleted', 'ResourceDeletedNotRecorded')
 	)
@@ -237,10 +250,6 @@ func (e *Engine) SnapshotItems(ctx context.Context, accounts []string) (map[stri
 		return nil, nil, fmt.Errorf("read the newest snapshot: %w", err)
 	}
 	defer rows.Close()
-	want := map[string]bool{}
-	for _, a := range accounts {
-		want[a] = true
-	}
 	out := map[string][]*inventory.Item{}
 	snaps := map[string]string{}
 	for rows.Next() {
@@ -254,9 +263,6 @@ func (e *Engine) SnapshotItems(ctx context.Context, accounts []string) (map[stri
 			&it.ResourceType, &it.ResourceID, &name, &arn, &it.Region, &az, &created,
 			&conf, &supp, &tags, &rels, &related, &errs); err != nil {
 			return nil, nil, fmt.Errorf("read the newest snapshot: %w", err)
-		}
-		if len(want) > 0 && !want[it.AccountID] {
-			continue
 		}
 		it.ResourceName, it.ARN, it.AvailabilityZone = name.String, arn.String, az.String
 		if created.Valid {

@@ -204,7 +204,7 @@ func TestAuditSessions(t *testing.T) {
 	res, err := audit.Run(t.Context(), audit.Options{
 		AWS: cfg, Endpoint: o, Accounts: members, Regions: []string{"us-east-1"}, Checks: []string{"iam_password_policy_minimum_length_14"},
 		MFASerial: "arn:aws:iam::123456789012:mfa/alice", Prompt: func(q string) (string, error) { asked++; return " 123456\n", nil },
-		Duration: 2 * time.Hour, Record: rec,
+		Duration: 2 * time.Hour, Record: rec, ExternalID: "ext-1234", SessionName: "alice-audit",
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -224,6 +224,9 @@ func TestAuditSessions(t *testing.T) {
 			assumes++
 			if r.AccessKey == "testing" {
 				t.Error("AssumeRole signed with the long-term key, not the MFA session")
+			}
+			if r.Form.Get("ExternalId") != "ext-1234" || r.Form.Get("RoleSessionName") != "alice-audit" {
+				t.Errorf("AssumeRole external id %q session name %q", r.Form.Get("ExternalId"), r.Form.Get("RoleSessionName"))
 			}
 			if r.Form.Get("DurationSeconds") != "7200" {
 				t.Errorf("AssumeRole DurationSeconds %q, want 7200", r.Form.Get("DurationSeconds"))

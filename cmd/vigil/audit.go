@@ -174,7 +174,6 @@ func runAudit(ctx context.Context, a *app, o auditOptions) error {
 		opts.Prompt = promptTerminal
 	}
 	res, err := audit.Run(ctx, opts)
-	display.close()
 	if err != nil {
 		runLog.Error("audit could not run", "err", err)
 		return err
@@ -316,8 +315,6 @@ func (d *auditDisplay) redraw() {
 	}
 	d.lines = 1 + len(accts)
 }
-
-func (d *auditDisplay) close() {}
 
 // fanout sends log records to several handlers.
 type fanout []slog.Handler

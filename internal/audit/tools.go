@@ -2,6 +2,7 @@ package audit
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -94,20 +95,12 @@ func (t tool) run(ctx context.Context, o *Options, account string, creds aws.Cre
 	cmd.Env = toolEnv(os.Environ(), c, regionOf(o, regions), o.Endpoint.EndpointURL)
 	if err := cmd.Run(); err != nil {
 		var ee *exec.ExitError
-		if ok := asExit(err, &ee); ok {
+		if errors.As(err, &ee) {
 			return fmt.Errorf("exited with status %d (see %s.log)", ee.ExitCode(), filepath.Join(t.name, account))
 		}
 		return err
 	}
 	return nil
-}
-
-func asExit(err error, ee **exec.ExitError) bool {
-	e, ok := err.(*exec.ExitError)
-	if ok {
-		*ee = e
-	}
-	return ok
 }
 
 func regionOf(o *Options, regions []string) string {

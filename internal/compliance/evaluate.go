@@ -2,7 +2,6 @@ package compliance
 
 import (
 	"fmt"
-	"runtime/debug"
 	"slices"
 	"sort"
 	"strings"
@@ -104,7 +103,6 @@ func runCheck(c *Check, a *Account) (rs []Result) {
 	defer func() {
 		if p := recover(); p != nil {
 			rs = []Result{AccountResult("", c.ResourceType, Error, "check crashed: %v", p)}
-			_ = debug.Stack
 		}
 	}()
 	return c.Eval(a)

@@ -413,6 +413,11 @@ func writeError(w http.ResponseWriter, r *http.Request, req Request, f apiFault)
 		w.Header().Set("X-Amzn-Requestid", "vigil-fault-proxy")
 		w.WriteHeader(status)
 		fmt.Fprintf(w, `{"__type":%q,"message":%q,"Message":%q}`, f.code, f.message, f.message)
+	case strings.HasPrefix(strings.TrimPrefix(r.URL.Path, "/"), s3ControlPrefix):
+		// S3 Control wraps its errors, unlike S3.
+		w.Header().Set("Content-Type", "application/xml")
+		w.WriteHeader(status)
+		fmt.Fprintf(w, `<?xml version="1.0" encoding="UTF-8"?>`+"\n"+`<ErrorResponse><Error><Code>%s</Code><Message>%s</Message></Error><RequestId>vigil-fault-proxy</RequestId></ErrorResponse>`, f.code, f.message)
 	default:
 		w.Header().Set("Content-Type", "application/xml")
 		w.WriteHeader(status)
@@ -458,6 +463,41 @@ func signingService(r *http.Request) string {
 	return s
 }
 
+// s3ControlPrefix starts the path of every S3 Control request.
+const s3ControlPrefix = "v20180820/"
+
+// bucketSubresources name S3's bucket configuration calls by their query
+// key: GET ?policy is GetBucketPolicy, PUT ?versioning PutBucketVersioning.
+var bucketSubresources = map[string]string{
+	"policy": "BucketPolicy", "policyStatus": "BucketPolicyStatus", "acl": "BucketAcl",
+	"publicAccessBlock": "PublicAccessBlock", "encryption": "BucketEncryption", "versioning": "BucketVersioning",
+	"logging": "BucketLogging", "tagging": "BucketTagging", "object-lock": "ObjectLockConfiguration",
+	"accelerate": "BucketAccelerateConfiguration", "requestPayment": "BucketRequestPayment",
+	"notification": "BucketNotificationConfiguration", "lifecycle": "BucketLifecycleConfiguration",
+	"website": "BucketWebsite", "cors": "BucketCors", "ownershipControls": "BucketOwnershipControls",
+	"replication": "BucketReplication",
+}
+
+func bucketSubresource(q url.Values) string {
+	for k := range q {
+		if sub, ok := bucketSubresources[k]; ok {
+			return sub
+		}
+	}
+	return ""
+}
+
+// methodVerb is the operation verb of an HTTP method.
+func methodVerb(m string) string {
+	switch m {
+	case http.MethodPut:
+		return "Put"
+	case http.MethodDelete:
+		return "Delete"
+	}
+	return "Get"
+}
+
 // classify names the operation of a request.
 func classify(r *http.Request) Request {
 	service, region := signingScope(r)
@@ -485,6 +525,14 @@ func classifyOp(r *http.Request) Request {
 	if strings.HasPrefix(path, "moto-api/") {
 		return Request{Op: "MotoAPI"}
 	}
+	if strings.HasPrefix(path, s3ControlPrefix) {
+		// S3 Control (account-level settings): named after the IAM action,
+		// since its operation names repeat S3's (GetPublicAccessBlock).
+		if strings.HasSuffix(path, "/configuration/publicAccessBlock") {
+			return Request{Op: methodVerb(r.Method) + "AccountPublicAccessBlock"}
+		}
+		return Request{Op: "S3Control " + r.Method + " " + r.URL.Path}
+	}
 	q := r.URL.Query()
 	bucket, key, _ := strings.Cut(path, "/")
 	req := Request{Bucket: bucket, Key: key, Query: q}
@@ -500,15 +548,16 @@ func classifyOp(r *http.Request) Request {
 				req.Op = "ListObjectsV2"
 			case has("location"):
 				req.Op = "GetBucketLocation"
-			case has("notification"):
-				req.Op = "GetBucketNotificationConfiguration"
 			default:
 				req.Op = "ListObjects"
+				if sub := bucketSubresource(q); sub != "" {
+					req.Op = "Get" + sub
+				}
 			}
 		case http.MethodPut:
 			req.Op = "CreateBucket"
-			if has("notification") {
-				req.Op = "PutBucketNotificationConfiguration"
+			if sub := bucketSubresource(q); sub != "" {
+				req.Op = "Put" + sub
 			}
 		case http.MethodHead:
 			req.Op = "HeadBucket"

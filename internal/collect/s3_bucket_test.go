@@ -261,9 +261,9 @@ func TestS3CollectorNotConfigured(t *testing.T) {
 	env := collecttest.New(t)
 	s3MustCreate(t, env, "vigil-bare", "us-east-1")
 	// Throttled per-bucket calls are retried, not recorded as errors.
-	env.Proxy.Throttle("ListObjects", 3)
+	env.Proxy.Throttle("GetBucketAcl", 3)
 	snap := env.Collect(t, []string{"us-east-1"}, "s3")
-	if throttled, calls := env.Proxy.Calls("ListObjects"), snap.CallCount(); throttled < 3 || calls > 20 {
+	if throttled, calls := env.Proxy.Calls("GetBucketAcl"), snap.CallCount(); throttled < 3 || calls > 20 {
 		t.Errorf("proxy saw %d per-bucket requests; collector counted %d calls", throttled, calls)
 	}
 	// No account-level block: an answer (all four off), not a gap.
@@ -287,9 +287,7 @@ func TestS3CollectorDenied(t *testing.T) {
 		op      string // fault proxy operation to deny
 		n       int
 		gapType string // type that becomes a gap
-		// denied: the error reaches the collector as a denial. The fault
-		// proxy answers S3 Control requests in S3's unwrapped error format,
-		// which the S3 Control client reads as UnknownError.
+		// notDenied: the error does not reach the collector as a denial.
 		notDenied bool
 		gapPerm   string // permission the gap names
 		itemErr   string // permission recorded on the bucket item
@@ -298,11 +296,8 @@ func TestS3CollectorDenied(t *testing.T) {
 		accounts  int    // account public access block items
 	}{
 		{name: "list buckets", op: "ListBuckets", n: -1, gapType: s3BucketType, gapPerm: "s3:ListAllMyBuckets", accounts: 1},
-		// S3 Control requests are path-style /v20180820/…: the proxy sees them as object GETs.
-		{name: "account block", op: "GetObject", n: -1, gapType: s3AccountPAB, gapPerm: "s3:GetAccountPublicAccessBlock", notDenied: true, region: "eu-west-1"},
-		// Per-bucket GETs other than the location reach the proxy as
-		// "ListObjects"; the bucket policy is the first of them.
-		{name: "bucket policy", op: "ListObjects", n: 1, itemErr: "s3:GetBucketPolicy", missing: "BucketPolicy", region: "eu-west-1", accounts: 1},
+		{name: "account block", op: "GetAccountPublicAccessBlock", n: -1, gapType: s3AccountPAB, gapPerm: "s3:GetAccountPublicAccessBlock", region: "eu-west-1"},
+		{name: "bucket policy", op: "GetBucketPolicy", n: -1, itemErr: "s3:GetBucketPolicy", missing: "BucketPolicy", region: "eu-west-1", accounts: 1},
 		{name: "bucket location", op: "GetBucketLocation", n: -1, itemErr: "s3:GetBucketLocation", region: "us-east-1", accounts: 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

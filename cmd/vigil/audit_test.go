@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
+	"github.com/vigil-sec/vigil/internal/audit"
 	"github.com/vigil-sec/vigil/internal/awsapi"
 	"github.com/vigil-sec/vigil/internal/awsfake"
 	"github.com/vigil-sec/vigil/internal/demoworld"
@@ -239,5 +240,27 @@ func TestInventoryRecordReplayCommand(t *testing.T) {
 	jb, _ := json.Marshal(b)
 	if string(ja) != string(jb) {
 		t.Errorf("replayed compliance differs from live:\nlive   %s\nreplay %s", ja, jb)
+	}
+}
+
+// TestAuditDisplay: on a terminal the display redraws an overall line and
+// one line per account in progress, and prints failures once.
+func TestAuditDisplay(t *testing.T) {
+	var b strings.Builder
+	d := newAuditDisplay(&b, true)
+	d.event(audit.Event{Account: "111122223333", Stage: "start"})
+	d.event(audit.Event{Account: "444455556666", Stage: "collecting", Done: 3, Total: 40})
+	d.event(audit.Event{Account: "111122223333", Stage: "failed", Detail: "cannot assume role"})
+	d.event(audit.Event{Account: "444455556666", Stage: "done"})
+	out := b.String()
+	for _, want := range []string{"444455556666 collecting 3/40", "111122223333 failed: cannot assume role", "accounts done: 2, in progress: 0"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("display lacks %q:\n%q", want, out)
+		}
+	}
+	var quiet strings.Builder
+	newAuditDisplay(&quiet, false).event(audit.Event{Account: "1", Stage: "start"})
+	if quiet.Len() != 0 {
+		t.Errorf("display wrote to a non-terminal: %q", quiet.String())
 	}
 }

@@ -106,10 +106,10 @@ func PolicyDoc(v any) map[string]any {
 	return nil
 }
 
-// ConfigJSON renders an SDK value (maps keep their keys, so collectors
-// build their own maps with lower-camel keys) (an output struct or one of its
-// members) in Config's form: field names lower-camel-cased, nil and empty
-// values dropped, the SDK's ResultMetadata removed, and IAM policy
+// ConfigJSON renders an SDK value (an output struct or one of its members)
+// in Config's form: struct field names lower-camel-cased (map keys are
+// kept, so collectors build their own maps with lower-camel keys), nil
+// values dropped (empty strings, such as unset enums, are kept), the SDK's ResultMetadata removed, and IAM policy
 // documents (PolicyDocument, AssumeRolePolicyDocument, Document), which the
 // API returns URL-encoded, decoded into JSON objects — so a live
 // collection and a replay of an AWS CLI recording (which prints them

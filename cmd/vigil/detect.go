@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"time"
 
@@ -90,11 +91,15 @@ at or above --fail-on (archived findings excepted).`,
 
 // detectSummary is what a run did, for --json.
 type detectSummary struct {
-	Since    string          `json:"since,omitempty"`
-	Until    string          `json:"until,omitempty"`
-	Stats    detect.Stats    `json:"stats"`
-	Duration time.Duration   `json:"duration_ns"`
-	Changed  []vigil.Finding `json:"changed"`
+	Since    string        `json:"since,omitempty"`
+	Until    string        `json:"until,omitempty"`
+	Stats    detect.Stats  `json:"stats"`
+	Duration time.Duration `json:"duration_ns"`
+	// The parts of Duration: scanning CloudTrail, scanning flow logs;
+	// the rest loads and saves detection state and findings.
+	CloudTrailDuration time.Duration   `json:"cloudtrail_duration_ns"`
+	FlowDuration       time.Duration   `json:"flowlogs_duration_ns"`
+	Changed            []vigil.Finding `json:"changed"`
 }
 
 func runDetect(ctx context.Context, a *app, o detectOptions) error {
@@ -121,6 +126,12 @@ func runDetect(ctx context.Context, a *app, o detectOptions) error {
 		return usagef("--lake %s: no such lake directory", o.lake)
 	}
 	start := time.Now()
+	if os.Getenv("GOGC") == "" {
+		// A scan allocates its batches' strings at a high rate while the
+		// live heap stays small: collecting at 3x the live heap instead of
+		// 2x spends a fifth less CPU on GC for a few hundred MB more.
+		defer debug.SetGCPercent(debug.SetGCPercent(200))
+	}
 	l, err := lake.Open(o.lake, a.log)
 	if err != nil {
 		return err
@@ -131,25 +142,37 @@ func runDetect(ctx context.Context, a *app, o detectOptions) error {
 		return err
 	}
 	defer closeGeo()
+	// The engine is safe for concurrent use and its findings do not depend
+	// on the order records come in: it runs in the scan's decoding
+	// goroutines.
+	scanOpts := []lake.ScanOption{lake.Concurrently()}
+	if o.sigma == "" { // Sigma rules may read any field
+		scanOpts = append(scanOpts, lake.Columns(detect.EventColumns...))
+	}
+	ctStart := time.Now()
 	err = lake.ScanCloudTrail(ctx, o.lake, o.since, o.until, func(e *vigil.Event, p vigil.Partition) error {
 		en.Event(e, p)
 		return nil
-	})
+	}, scanOpts...)
 	if err != nil {
 		return err
 	}
+	ctDuration := time.Since(ctStart)
+	flowStart := time.Now()
 	err = lake.ScanFlowLogs(ctx, o.lake, o.since, o.until, func(r *vigil.FlowRecord, p vigil.Partition) error {
 		en.Flow(r, p)
 		return nil
-	})
+	}, lake.Concurrently())
 	if err != nil {
 		return err
 	}
+	flowDuration := time.Since(flowStart)
 	findings, err := saveDetector(l, en)
 	if err != nil {
 		return err
 	}
-	sum := detectSummary{Since: o.since, Until: o.until, Stats: en.Stats(), Duration: time.Since(start), Changed: []vigil.Finding{}}
+	sum := detectSummary{Since: o.since, Until: o.until, Stats: en.Stats(), Duration: time.Since(start),
+		CloudTrailDuration: ctDuration, FlowDuration: flowDuration, Changed: []vigil.Finding{}}
 	changed := en.Changed()
 	for _, f := range findings {
 		if changed[f.ID] {
@@ -181,9 +204,10 @@ func printDetectSummary(a *app, s detectSummary) error {
 	if s.Since != "" || s.Until != "" {
 		span = fmt.Sprintf("days %s to %s", orOpen(s.Since), orOpen(s.Until))
 	}
-	rate := float64(st.Events) / max(s.Duration.Seconds(), 1e-9)
-	fmt.Fprintf(a.stdout, "scanned %d events (%s) in %s: %.0f events/s; %d of AWS's own and %d from trusted addresses not evaluated\n",
-		st.Events, span, s.Duration.Round(time.Millisecond), rate, st.AWSInternal, st.Trusted)
+	rate := float64(st.Events) / max(s.CloudTrailDuration.Seconds(), 1e-9)
+	fmt.Fprintf(a.stdout, "scanned %d events (%s) in %s: %.0f events/s; %d flow-log records in %s; %s in all, with state and findings\n",
+		st.Events, span, s.CloudTrailDuration.Round(time.Millisecond), rate, st.Flows, s.FlowDuration.Round(time.Millisecond), s.Duration.Round(time.Millisecond))
+	fmt.Fprintf(a.stdout, "%d events of AWS's own and %d records from trusted addresses not evaluated\n", st.AWSInternal, st.Trusted)
 	fmt.Fprintf(a.stdout, "findings: %d new, %d updated, %d in total\n", st.New, st.Updated, st.Findings)
 	if len(s.Changed) == 0 {
 		return nil

@@ -95,7 +95,7 @@ func TestDetectAndFindings(t *testing.T) {
 	// The first run finds what the recordings and the extra records hold;
 	// --fail-on high trips on the new high findings.
 	code, out, stderr := runVigil(t, append([]string{"detect", "--lake", lk, "--fail-on", "high"}, flags...)...)
-	if code != exitFindings || !strings.Contains(out, "scanned 149 events") || !strings.Contains(out, "1 from trusted addresses") || !strings.Contains(out, "findings: 26 new, 0 updated, 26 in total") {
+	if code != exitFindings || !strings.Contains(out, "scanned 149 events") || !strings.Contains(out, "1 records from trusted addresses") || !strings.Contains(out, "findings: 26 new, 0 updated, 26 in total") {
 		t.Fatalf("detect exit %d:\n%s\n%s", code, out, stderr)
 	}
 	all := findingsJSON(t, "--lake", lk, "--archived")

@@ -11,6 +11,8 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime/pprof"
+	"strings"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -52,6 +54,7 @@ func main() {
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	a := &app{stdout: stdout, stderr: stderr}
 	var verbose bool
+	var cpuProfile string
 	root := &cobra.Command{
 		Use:           "vigil",
 		Short:         "Audit AWS organizations: CloudTrail lake, detections, compliance",
@@ -73,6 +76,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		},
 	}
 	root.PersistentFlags().BoolVarP(&verbose, "verbose", "v", false, "log debug detail to stderr")
+	root.PersistentFlags().StringVar(&cpuProfile, "cpu-profile", "", "write a Go CPU profile of the command to this file (for reporting slow runs)")
+	_ = root.PersistentFlags().MarkHidden("cpu-profile")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.SetOut(stdout)
 	root.SetErr(stderr)
@@ -80,7 +85,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	for _, add := range commands {
 		root.AddCommand(add(a))
 	}
-	err := root.ExecuteContext(ctx)
+	err := executeProfiled(ctx, root, args, &cpuProfile)
 	if err == nil {
 		return exitOK
 	}
@@ -129,4 +134,30 @@ func usageArgs(check cobra.PositionalArgs) cobra.PositionalArgs {
 		}
 		return nil
 	}
+}
+
+// executeProfiled runs the command line, under the CPU profiler when
+// --cpu-profile names a file. The flag is looked up before cobra parses
+// the line so the profile covers the whole command.
+func executeProfiled(ctx context.Context, root *cobra.Command, args []string, path *string) error {
+	for i, a := range args {
+		if v, ok := strings.CutPrefix(a, "--cpu-profile="); ok {
+			*path = v
+		} else if a == "--cpu-profile" && i+1 < len(args) {
+			*path = args[i+1]
+		}
+	}
+	if *path == "" {
+		return root.ExecuteContext(ctx)
+	}
+	f, err := os.Create(*path)
+	if err != nil {
+		return usagef("--cpu-profile: %w", err)
+	}
+	defer f.Close()
+	if err := pprof.StartCPUProfile(f); err != nil {
+		return fmt.Errorf("--cpu-profile: %w", err)
+	}
+	defer pprof.StopCPUProfile()
+	return root.ExecuteContext(ctx)
 }

@@ -25,19 +25,88 @@ const scanBatch = 2048
 
 // ScanCloudTrail reads the events of the lake's cloudtrail partitions whose
 // date lies in [since, until] (YYYY-MM-DD, inclusive; "" leaves that end
-// open) and calls fn for each, serially, in partition order: by date,
+// open) and calls fn for each, serially (unless Concurrently), in partition order: by date,
 // then account, region and file, and in file order within a file. Row
 // groups are decoded in parallel, GOMAXPROCS at a time (one row group of
 // events each in memory, about 40 MB for 64k events), while fn runs.
 // fn must not retain e after it returns; the strings of an event are
 // slices of page-sized buffers, so strings.Clone what is kept for long.
 // An error from fn, or a damaged file, stops the scan and is returned.
-func ScanCloudTrail(ctx context.Context, dir, since, until string, fn func(e *vigil.Event, p vigil.Partition) error) error {
+//
+// Options: Columns limits the columns decoded.
+func ScanCloudTrail(ctx context.Context, dir, since, until string, fn func(e *vigil.Event, p vigil.Partition) error, opts ...ScanOption) error {
+	var cfg scanConfig
+	for _, o := range opts {
+		if err := o(&cfg); err != nil {
+			return err
+		}
+	}
 	files, err := partitionFiles(filepath.Join(dir, TableCloudTrail), since, until)
 	if err != nil {
 		return err
 	}
-	return scanFiles(ctx, files, runtime.GOMAXPROCS(0), fn)
+	return scanFiles(ctx, files, runtime.GOMAXPROCS(0), cfg, fn)
+}
+
+// ScanOption tunes ScanCloudTrail.
+type ScanOption func(*scanConfig) error
+
+type scanConfig struct {
+	keep       func(column string) bool // nil: every column
+	concurrent bool
+}
+
+// Concurrently lets a scan call fn from several goroutines at once, in no
+// particular order, each on the events of the row group it decoded: for
+// a fn that is safe for concurrent use and does not depend on the order
+// (the detection engine), whose work then runs in parallel too instead
+// of after the decoding in one goroutine.
+func Concurrently() ScanOption {
+	return func(c *scanConfig) error {
+		c.concurrent = true
+		return nil
+	}
+}
+
+// Columns limits a scan to the named cloudtrail columns: Athena's names,
+// dotted for nested fields ("useridentity.arn"), a struct's or array's
+// name selecting all of its fields ("resources"). The events' other fields
+// stay empty. The columnar decoder's cost is per column, so a reader that
+// needs a few columns should name them. A name that is no column is an
+// error.
+func Columns(names ...string) ScanOption {
+	return func(c *scanConfig) error {
+		want := map[string]bool{}
+		for _, n := range names {
+			n = strings.ToLower(n)
+			found := false
+			for leaf := range leafSetters {
+				if columnUnder(leaf, n) {
+					found = true
+					break
+				}
+			}
+			if !found {
+				return fmt.Errorf("scan: no cloudtrail column %q", n)
+			}
+			want[n] = true
+		}
+		c.keep = func(leaf string) bool {
+			for n := range want {
+				if columnUnder(leaf, n) {
+					return true
+				}
+			}
+			return false
+		}
+		return nil
+	}
+}
+
+// columnUnder reports whether leaf column path (as leafSetters names it,
+// with Parquet's list and map levels) is name or lies under it.
+func columnUnder(leaf, name string) bool {
+	return leaf == name || strings.HasPrefix(leaf, name+".")
 }
 
 // partitionFile is one Parquet file of a partition.
@@ -92,11 +161,10 @@ func partitionFiles(table, since, until string) ([]partitionFile, error) {
 }
 
 // scanUnit is one row group of one file, decoded by one worker.
-type scanUnit struct {
+type scanUnit[B any] struct {
 	file partitionFile
 	rg   parquet.RowGroup
-	f    *openedFile
-	out  chan []vigil.Event // decoded batches, closed at the end
+	out  chan B // decoded batches, closed at the end
 }
 
 // openedFile is closed when the last of its row groups is decoded.
@@ -111,12 +179,17 @@ func (o *openedFile) release() {
 	}
 }
 
-func scanFiles(ctx context.Context, files []partitionFile, workers int, fn func(*vigil.Event, vigil.Partition) error) error {
+// scanRowGroups decodes the files' row groups in parallel, `workers` at a
+// time and at most `workers` ahead of the consumer, and hands their
+// batches to consume serially, in file and row-group order, or, when
+// concurrent, to consume in the decoding goroutine as soon as decoded.
+// decode sends a row group's batches in order; a panic in it (parquet-go
+// panics on some damaged files) becomes an error naming the file.
+func scanRowGroups[B any](ctx context.Context, files []partitionFile, workers int, concurrent bool,
+	decode func(ctx context.Context, pf partitionFile, rg parquet.RowGroup, send func(B) error) error,
+	consume func(B, vigil.Partition) error) error {
 	g, ctx := errgroup.WithContext(ctx)
-	units := make(chan *scanUnit, workers)
-	free := make(chan []vigil.Event, 4*workers) // recycled batches
-	// The producer opens files in order and hands out their row groups
-	// in order, at most `workers` ahead of the consumer.
+	units := make(chan *scanUnit[B], workers)
 	g.Go(func() error {
 		defer close(units)
 		sem := make(chan struct{}, workers)
@@ -131,7 +204,7 @@ func scanFiles(ctx context.Context, files []partitionFile, workers int, fn func(
 				f.Close()
 			}
 			for i, rg := range rgs {
-				u := &scanUnit{file: pf, rg: rg, f: of, out: make(chan []vigil.Event, 2)}
+				u := &scanUnit[B]{file: pf, rg: rg, out: make(chan B, 2)}
 				select {
 				case sem <- struct{}{}:
 				case <-ctx.Done():
@@ -149,10 +222,26 @@ func scanFiles(ctx context.Context, files []partitionFile, workers int, fn func(
 					}
 					return ctx.Err()
 				}
-				g.Go(func() error {
+				g.Go(func() (err error) {
 					defer func() { <-sem }()
 					defer of.release()
-					return u.decode(ctx, free)
+					defer close(u.out)
+					defer func() {
+						if r := recover(); r != nil {
+							err = fmt.Errorf("read %s: %w: %v", u.file.path, vigil.ErrMalformedInput, r)
+						}
+					}()
+					return decode(ctx, u.file, u.rg, func(b B) error {
+						if concurrent {
+							return consume(b, u.file.p)
+						}
+						select {
+						case u.out <- b:
+							return nil
+						case <-ctx.Done():
+							return ctx.Err()
+						}
+					})
 				})
 			}
 		}
@@ -160,16 +249,9 @@ func scanFiles(ctx context.Context, files []partitionFile, workers int, fn func(
 	})
 	g.Go(func() error {
 		for u := range units {
-			for batch := range u.out {
-				for i := range batch {
-					if err := fn(&batch[i], u.file.p); err != nil {
-						return err
-					}
-				}
-				clear(batch) // drop string references before reuse
-				select {
-				case free <- batch[:0]:
-				default:
+			for b := range u.out {
+				if err := consume(b, u.file.p); err != nil {
+					return err
 				}
 			}
 			if err := ctx.Err(); err != nil {
@@ -179,6 +261,27 @@ func scanFiles(ctx context.Context, files []partitionFile, workers int, fn func(
 		return nil
 	})
 	return g.Wait()
+}
+
+func scanFiles(ctx context.Context, files []partitionFile, workers int, cfg scanConfig, fn func(*vigil.Event, vigil.Partition) error) error {
+	free := make(chan []vigil.Event, 4*workers) // recycled batches
+	return scanRowGroups(ctx, files, workers, cfg.concurrent,
+		func(ctx context.Context, pf partitionFile, rg parquet.RowGroup, send func([]vigil.Event) error) error {
+			return decodeEvents(pf, rg, cfg.keep, free, send)
+		},
+		func(batch []vigil.Event, p vigil.Partition) error {
+			for i := range batch {
+				if err := fn(&batch[i], p); err != nil {
+					return err
+				}
+			}
+			clear(batch) // drop string references before reuse
+			select {
+			case free <- batch[:0]:
+			default:
+			}
+			return nil
+		})
 }
 
 // openParquet opens a Parquet file and returns its row groups; the caller
@@ -201,24 +304,10 @@ func openParquet(path string) (*os.File, []parquet.RowGroup, error) {
 	return f, pf.RowGroups(), nil
 }
 
-// decode reads the unit's rows into events: all at once with the
-// columnar decoder, or in batches with the generic reader when the file's
-// schema is not the one the columnar decoder knows.
-func (u *scanUnit) decode(ctx context.Context, free chan []vigil.Event) (err error) {
-	defer close(u.out)
-	defer func() {
-		if r := recover(); r != nil { // parquet-go panics on some damaged files
-			err = fmt.Errorf("read %s: %w: %v", u.file.path, vigil.ErrMalformedInput, r)
-		}
-	}()
-	send := func(batch []vigil.Event) error {
-		select {
-		case u.out <- batch:
-			return nil
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	}
+// decodeEvents reads a row group's rows into events: all at once with
+// the columnar decoder, or in batches with the generic reader when the
+// file's schema is not the one the columnar decoder knows.
+func decodeEvents(pf partitionFile, rg parquet.RowGroup, keep func(string) bool, free chan []vigil.Event, send func([]vigil.Event) error) error {
 	batchOf := func(n int) []vigil.Event {
 		select {
 		case b := <-free:
@@ -229,22 +318,22 @@ func (u *scanUnit) decode(ctx context.Context, free chan []vigil.Event) (err err
 		}
 		return make([]vigil.Event, n)
 	}
-	if cols, ok := columnsOf(u.rg.Schema()); ok {
-		n := u.rg.NumRows()
+	if cols, ok := columnsOf(rg.Schema(), keep); ok {
+		n := rg.NumRows()
 		if n > 1<<24 {
-			return fmt.Errorf("read %s: %w: row group of %d rows", u.file.path, vigil.ErrMalformedInput, n)
+			return fmt.Errorf("read %s: %w: row group of %d rows", pf.path, vigil.ErrMalformedInput, n)
 		}
 		events := batchOf(int(n))
 		d := &rowDecoder{keys: map[*vigil.Event][]string{}}
-		chunks := u.rg.ColumnChunks()
+		chunks := rg.ColumnChunks()
 		for i := range cols {
 			if err := decodeColumn(d, events, &cols[i], chunks[cols[i].index]); err != nil {
-				return fmt.Errorf("read %s: %w: %w", u.file.path, vigil.ErrMalformedInput, err)
+				return fmt.Errorf("read %s: %w: %w", pf.path, vigil.ErrMalformedInput, err)
 			}
 		}
 		return send(events)
 	}
-	r := parquet.NewGenericRowGroupReader[ctRow](u.rg)
+	r := parquet.NewGenericRowGroupReader[ctRow](rg)
 	defer r.Close()
 	rows := make([]ctRow, scanBatch)
 	for {
@@ -263,7 +352,7 @@ func (u *scanUnit) decode(ctx context.Context, free chan []vigil.Event) (err err
 			return nil
 		}
 		if rerr != nil {
-			return fmt.Errorf("read %s: %w", u.file.path, rerr)
+			return fmt.Errorf("read %s: %w", pf.path, rerr)
 		}
 	}
 }
@@ -381,6 +470,86 @@ type column struct {
 	repDef int   // repeated columns: the level at which an element exists
 	ensure []anc // structs to create from a definition level on
 	set    func(d *rowDecoder, e *vigil.Event, k int, v string)
+	plain  int // 1 + the index of a plain field (plainField), 0 for others
+}
+
+// plainColumns are the columns whose field is a string of the event or of
+// its userIdentity, not behind a pointer nor repeated: decodePage stores
+// them without a setter call (the bulk of a row's values).
+var plainColumns = []string{
+	"eventversion", "eventtime", "eventsource", "eventname", "awsregion", "sourceipaddress", "useragent",
+	"errorcode", "errormessage", "requestparameters", "responseelements", "additionaleventdata", "requestid",
+	"eventid", "readonly", "eventtype", "apiversion", "recipientaccountid", "sharedeventid", "vpcendpointid",
+	"eventcategory", "sessioncredentialfromconsole", "vigil_managementevent",
+	"useridentity.type", "useridentity.principalid", "useridentity.arn", "useridentity.accountid",
+	"useridentity.invokedby", "useridentity.accesskeyid", "useridentity.username",
+}
+
+// plainField returns the field of plainColumns[i].
+func plainField(e *vigil.Event, i int) *string {
+	switch i {
+	case 0:
+		return &e.EventVersion
+	case 1:
+		return &e.EventTime
+	case 2:
+		return &e.EventSource
+	case 3:
+		return &e.EventName
+	case 4:
+		return &e.AWSRegion
+	case 5:
+		return &e.SourceIPAddress
+	case 6:
+		return &e.UserAgent
+	case 7:
+		return &e.ErrorCode
+	case 8:
+		return &e.ErrorMessage
+	case 9:
+		return &e.RequestParameters
+	case 10:
+		return &e.ResponseElements
+	case 11:
+		return &e.AdditionalEventData
+	case 12:
+		return &e.RequestID
+	case 13:
+		return &e.EventID
+	case 14:
+		return &e.ReadOnly
+	case 15:
+		return &e.EventType
+	case 16:
+		return &e.APIVersion
+	case 17:
+		return &e.RecipientAccountID
+	case 18:
+		return &e.SharedEventID
+	case 19:
+		return &e.VPCEndpointID
+	case 20:
+		return &e.EventCategory
+	case 21:
+		return &e.SessionCredentialFromConsole
+	case 22:
+		return &e.ManagementEvent
+	case 23:
+		return &e.UserIdentity.Type
+	case 24:
+		return &e.UserIdentity.PrincipalID
+	case 25:
+		return &e.UserIdentity.ARN
+	case 26:
+		return &e.UserIdentity.AccountID
+	case 27:
+		return &e.UserIdentity.InvokedBy
+	case 28:
+		return &e.UserIdentity.AccessKeyID
+	case 29:
+		return &e.UserIdentity.UserName
+	}
+	panic("plainField: no field")
 }
 
 // anc is a struct of the event that exists once a value's definition
@@ -562,14 +731,21 @@ func resource(d *rowDecoder, e *vigil.Event, k int) *vigil.Resource {
 	return &e.Resources[k]
 }
 
-// columnsOf maps the file schema's leaf columns to event fields. ok is
-// false when a known column is not a string column: the caller then falls
-// back to the generic reader.
-func columnsOf(schema *parquet.Schema) (cols []column, ok bool) {
+// columnsOf maps the file schema's leaf columns to event fields, those
+// keep accepts (nil: all). ok is false when a known column is not a string
+// column: the caller then falls back to the generic reader.
+func columnsOf(schema *parquet.Schema, keep func(string) bool) (cols []column, ok bool) {
 	for i, path := range schema.Columns() {
 		name := strings.Join(path, ".")
 		set, known := leafSetters[name]
 		if !known {
+			continue
+		}
+		if keep != nil && !keep(name) {
+			leaf, found := schema.Lookup(path...)
+			if !found || leaf.Node.Type().Kind() != parquet.ByteArray {
+				return nil, false
+			}
 			continue
 		}
 		leaf, found := schema.Lookup(path...)
@@ -577,6 +753,9 @@ func columnsOf(schema *parquet.Schema) (cols []column, ok bool) {
 			return nil, false
 		}
 		c := column{path: name, index: i, maxDef: leaf.MaxDefinitionLevel, maxRep: leaf.MaxRepetitionLevel, set: set}
+		if k := slices.Index(plainColumns, name); k >= 0 && c.maxRep == 0 {
+			c.plain = k + 1
+		}
 		node := parquet.Node(schema)
 		level := 0
 		for k, p := range path[:len(path)-1] {
@@ -714,6 +893,23 @@ func (c *column) decodePage(d *rowDecoder, events []vigil.Event, page parquet.Pa
 		values = len(ps.idx)
 	}
 	present := 0
+	if c.plain > 0 && len(c.ensure) == 0 { // the common case, without calls
+		if cur.base+n > len(events) {
+			return errors.New("more values than rows")
+		}
+		for i := range n {
+			if len(defs) > 0 && int(defs[i]) != c.maxDef {
+				continue
+			}
+			if present >= values {
+				return errors.New("fewer values than levels")
+			}
+			*plainField(&events[cur.base+i], c.plain-1) = ps.at(present)
+			present++
+		}
+		cur.base += n
+		return nil
+	}
 	for i := range n {
 		def := c.maxDef
 		if len(defs) > 0 {

@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -266,7 +268,7 @@ func TestColumnarMatchesGeneric(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, rg := range rgs {
-				cols, ok := columnsOf(rg.Schema())
+				cols, ok := columnsOf(rg.Schema(), nil)
 				if !ok || len(cols) != len(leafSetters) {
 					t.Fatalf("%s: columnar decoder refused the schema (%d columns)", pf.path, len(cols))
 				}
@@ -309,4 +311,95 @@ func TestColumnarMatchesGeneric(t *testing.T) {
 	}
 	l.Close()
 	t.Run("duckdb", compare)
+}
+
+// TestScanColumns: a scan limited to some columns fills those fields as a
+// full scan does and leaves the others empty; unknown names are refused.
+func TestScanColumns(t *testing.T) {
+	events, parts := fixtureEvents(t)
+	dir := t.TempDir()
+	writeByPartition(t, dir, events, parts, 5)
+	full := scanAll(t, dir, "", "")
+	var got []vigil.Event
+	err := ScanCloudTrail(t.Context(), dir, "", "", func(e *vigil.Event, _ vigil.Partition) error {
+		got = append(got, *e)
+		return nil
+	}, Columns("eventName", "useridentity.sessioncontext.sessionissuer", "resources"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []vigil.Event
+	issuers, resources := 0, 0
+	for _, s := range full {
+		w := vigil.Event{EventName: s.e.EventName, Resources: s.e.Resources}
+		if sc := s.e.UserIdentity.SessionContext; sc != nil { // present, if only with other fields
+			w.UserIdentity.SessionContext = &vigil.SessionContext{SessionIssuer: sc.SessionIssuer}
+			if sc.SessionIssuer != nil {
+				issuers++
+			}
+		}
+		resources += len(w.Resources)
+		want = append(want, w)
+	}
+	if issuers == 0 || resources == 0 {
+		t.Fatalf("fixture has %d session issuers and %d resources: the test needs both", issuers, resources)
+	}
+	if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {
+		t.Errorf("projected scan (-want +got):\n%s", diff)
+	}
+	err = ScanCloudTrail(t.Context(), dir, "", "", func(*vigil.Event, vigil.Partition) error { return nil }, Columns("eventname", "useridentity.nosuch"))
+	if err == nil || !strings.Contains(err.Error(), `"useridentity.nosuch"`) {
+		t.Errorf("unknown column: %v", err)
+	}
+}
+
+// TestScanConcurrently: a concurrent scan calls fn for the same events
+// as a serial one, from several goroutines.
+func TestScanConcurrently(t *testing.T) {
+	events, parts := fixtureEvents(t)
+	dir := t.TempDir()
+	writeByPartition(t, dir, events, parts, 2)
+	ids := func(opts ...ScanOption) []string {
+		var mu sync.Mutex
+		var out []string
+		err := ScanCloudTrail(t.Context(), dir, "", "", func(e *vigil.Event, p vigil.Partition) error {
+			mu.Lock()
+			defer mu.Unlock()
+			out = append(out, p.Date+"/"+e.EventID)
+			return nil
+		}, opts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		slices.Sort(out)
+		return out
+	}
+	serial := ids()
+	if len(serial) != len(events) {
+		t.Fatalf("serial scan: %d of %d events", len(serial), len(events))
+	}
+	if diff := cmp.Diff(serial, ids(Concurrently())); diff != "" {
+		t.Errorf("concurrent scan (-serial +concurrent):\n%s", diff)
+	}
+	stop := errors.New("stop")
+	err := ScanCloudTrail(t.Context(), dir, "", "", func(*vigil.Event, vigil.Partition) error { return stop }, Concurrently())
+	if !errors.Is(err, stop) {
+		t.Errorf("fn error: %v", err)
+	}
+}
+
+// TestPlainColumns: each plain column's field is the one its setter sets.
+func TestPlainColumns(t *testing.T) {
+	for i, name := range plainColumns {
+		set, ok := leafSetters[name]
+		if !ok {
+			t.Fatalf("%s: no such column", name)
+		}
+		var viaSetter, viaPlain vigil.Event
+		set(&rowDecoder{}, &viaSetter, 0, "x")
+		*plainField(&viaPlain, i) = "x"
+		if diff := cmp.Diff(viaSetter, viaPlain); diff != "" {
+			t.Errorf("%s (-setter +plainField):\n%s", name, diff)
+		}
+	}
 }

@@ -180,13 +180,16 @@ func inAWS(a netip.Addr, p place) (aws, known bool) {
 // network is the /24 (IPv4) or /48 (IPv6) around a: the unit a remote
 // network is learnt in, so that neighbouring NAT or office addresses count
 // as one place.
-func network(a netip.Addr) string {
+func network(a netip.Addr) string { return networkPrefix(a).String() }
+
+// networkPrefix is network as a value, for map keys without a string.
+func networkPrefix(a netip.Addr) netip.Prefix {
 	bits := 48
 	if a.Is4() {
 		bits = 24
 	}
 	p, _ := a.Prefix(bits)
-	return p.String()
+	return p
 }
 
 // agentFamily reduces a user agent to the tool that sent it and the

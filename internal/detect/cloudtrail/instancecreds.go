@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"net/netip"
 	"slices"
 	"strings"
 
@@ -41,8 +42,8 @@ type instanceCreds struct {
 
 // roleNets is one role's learnt networks.
 type roleNets struct {
-	First int64                `json:"f"`
-	Nets  map[string]*firstNet `json:"n"`
+	First int64                      `json:"f"`
+	Nets  map[netip.Prefix]*firstNet `json:"n"` // JSON keys "192.0.2.0/24", as netip.Prefix marshals
 }
 
 // firstNet is the first call from a network: its time, whether the
@@ -107,11 +108,11 @@ func (s *instanceCreds) ObserveEvent(e *vigil.Event, part vigil.Partition, c *de
 	s.Max = max(s.Max, t)
 	r := s.R[role]
 	if r == nil {
-		r = &roleNets{First: t, Nets: map[string]*firstNet{}}
+		r = &roleNets{First: t, Nets: map[netip.Prefix]*firstNet{}}
 		s.R[strings.Clone(role)] = r
 	}
 	r.First = min(r.First, t)
-	n := network(a)
+	n := networkPrefix(a)
 	f := r.Nets[n]
 	switch {
 	case f == nil && len(r.Nets) >= maxNetworks:
@@ -139,7 +140,8 @@ func (s *instanceCreds) Flush(*detect.Context) []detect.Hit {
 	for _, role := range slices.Sorted(maps.Keys(s.R)) {
 		r := s.R[role]
 		end := learnEnd(r.First)
-		for _, n := range slices.Sorted(maps.Keys(r.Nets)) {
+		nets := slices.SortedFunc(maps.Keys(r.Nets), func(a, b netip.Prefix) int { return strings.Compare(a.String(), b.String()) })
+		for _, n := range nets {
 			f := r.Nets[n]
 			if f.Ev == nil {
 				continue
@@ -147,9 +149,9 @@ func (s *instanceCreds) Flush(*detect.Context) []detect.Hit {
 			switch {
 			case f.T < end:
 			case f.AWS != 1:
-				hits = append(hits, s.hit(exfilOutsideID, role, n, f))
+				hits = append(hits, s.hit(exfilOutsideID, role, n.String(), f))
 			case f.Ev.IP == "" || !isPrivate(f.Ev.IP):
-				hits = append(hits, s.hit(exfilInsideID, role, n, f))
+				hits = append(hits, s.hit(exfilInsideID, role, n.String(), f))
 			}
 			if f.T < s.Max-keepSeconds {
 				f.Ev = nil

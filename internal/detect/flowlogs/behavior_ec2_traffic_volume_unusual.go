@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/vigil-sec/vigil/internal/detect"
@@ -57,8 +58,8 @@ type instVolume struct {
 }
 
 type remoteVolume struct {
-	Hours   map[int64]int64 `json:"hours"` // hour -> bytes
-	Samples samples         `json:"samples"`
+	Hours   map[int64]*distinct `json:"hrs"` // hour -> records and their bytes
+	Samples samples             `json:"samples"`
 }
 
 func (s *volume) ObserveFlow(r *vigil.FlowRecord, p vigil.Partition, _ *detect.Context) []detect.Hit {
@@ -72,7 +73,7 @@ func (s *volume) ObserveFlow(r *vigil.FlowRecord, p vigil.Partition, _ *detect.C
 			return nil
 		}
 		in = &instVolume{Remotes: map[string]*remoteVolume{}}
-		s.Insts[c.instance] = in
+		s.Insts[strings.Clone(c.instance)] = in // the scan's strings share page buffers
 	}
 	in.Last, s.Max = max(in.Last, c.start), max(s.Max, c.start)
 	remote := c.remote.String()
@@ -81,10 +82,15 @@ func (s *volume) ObserveFlow(r *vigil.FlowRecord, p vigil.Partition, _ *detect.C
 		if len(in.Remotes) >= maxRemotes {
 			return nil
 		}
-		rv = &remoteVolume{Hours: map[int64]int64{}}
+		rv = &remoteVolume{Hours: map[int64]*distinct{}}
 		in.Remotes[remote] = rv
 	}
-	rv.Hours[c.start/3600] += c.bytes
+	d := rv.Hours[c.start/3600]
+	if d == nil {
+		d = &distinct{}
+		rv.Hours[c.start/3600] = d
+	}
+	d.add(recordHash(r), c.bytes)
 	rv.Samples.addFlow(r, p, volumeSamples)
 	return nil
 }
@@ -98,8 +104,8 @@ func (s *volume) Flush(*detect.Context) []detect.Hit {
 		var topHost string
 		for host, rv := range in.Remotes {
 			var m int64
-			for _, b := range rv.Hours {
-				m = max(m, b)
+			for _, d := range rv.Hours {
+				m = max(m, d.sum())
 			}
 			switch {
 			case m > top1:
@@ -115,8 +121,8 @@ func (s *volume) Flush(*detect.Context) []detect.Hit {
 			}
 			base = max(base, in.Baseline)
 			var worst, hour int64
-			for h, b := range rv.Hours {
-				if b > worst || b == worst && h < hour {
+			for h, d := range rv.Hours {
+				if b := d.sum(); b > worst || b == worst && h < hour {
 					worst, hour = b, h
 				}
 			}
@@ -145,9 +151,9 @@ func (s *volume) prune() {
 			continue
 		}
 		for host, rv := range in.Remotes {
-			for h, b := range rv.Hours {
+			for h, d := range rv.Hours {
 				if h < limit {
-					in.Baseline = max(in.Baseline, b)
+					in.Baseline = max(in.Baseline, d.sum())
 					delete(rv.Hours, h)
 				}
 			}

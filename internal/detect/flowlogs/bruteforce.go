@@ -48,6 +48,7 @@ func (b *bruteForce) ObserveFlow(r *vigil.FlowRecord, p vigil.Partition, _ *dete
 		return nil
 	}
 	b.w.add(t, c.start, "", r, p)
+	t.count(c.start, r)
 	return nil
 }
 

@@ -123,7 +123,7 @@ func (s *portHistory) ObserveFlow(r *vigil.FlowRecord, p vigil.Partition, _ *det
 			return nil
 		}
 		in = &instPorts{Account: strings.Clone(p.Account), First: c.start, Last: c.start}
-		s.Insts[c.instance] = in
+		s.Insts[strings.Clone(c.instance)] = in // the scan's strings share page buffers
 	}
 	in.First, in.Last, s.Max = min(in.First, c.start), max(in.Last, c.start), max(s.Max, c.start)
 	if c.inbound || !c.opened || !Public(c.remote) || c.proto != 6 && c.proto != 17 {

@@ -3,19 +3,21 @@ package flowlogs
 import (
 	"encoding/json"
 	"slices"
+	"strings"
 
 	"github.com/vigil-sec/vigil/internal/vigil"
 )
 
 // track is what one key (an instance and a peer, or an instance and a
-// port) accumulated: connections per minute, distinct items (ports or
-// addresses) with the earliest time each was seen, and the earliest
-// records. All of it is independent of the order records come in.
+// port) accumulated: distinct records per minute (for the detections that
+// count connections), distinct items (ports or addresses) with the
+// earliest time each was seen, and the earliest records. All of it is
+// independent of the order records come in and of their repetition.
 type track struct {
-	Resource string           `json:"res"`
-	Actor    string           `json:"act,omitempty"`
-	Minutes  map[int64]int32  `json:"min,omitempty"`
-	Items    map[string]int64 `json:"items,omitempty"`
+	Resource string              `json:"res"`
+	Actor    string              `json:"act,omitempty"`
+	Minutes  map[int64]*distinct `json:"mins,omitempty"`
+	Items    map[string]int64    `json:"items,omitempty"`
 	// Open are the earliest accepted records per port (port probes).
 	Open    map[string]samples `json:"open,omitempty"`
 	Last    int64              `json:"last"`
@@ -32,17 +34,16 @@ func (t *track) countIn(window int64) int {
 		mins = append(mins, m)
 	}
 	slices.Sort(mins)
-	best, sum, lo := 0, 0, 0
-	for hi, m := range mins {
-		sum += int(t.Minutes[m])
+	best, sum, lo := int64(0), int64(0), 0
+	for _, m := range mins {
+		sum += t.Minutes[m].count()
 		for mins[lo] <= m-window/60 {
-			sum -= int(t.Minutes[mins[lo]])
+			sum -= t.Minutes[mins[lo]].count()
 			lo++
 		}
-		_ = hi
 		best = max(best, sum)
 	}
-	return best
+	return int(best)
 }
 
 // distinctIn returns the most distinct items first seen within any span
@@ -78,20 +79,30 @@ func (w *windows) get(key, resource, actor string) *track {
 		if len(w.Keys) >= maxKeys {
 			return nil
 		}
-		t = &track{Resource: resource, Actor: actor}
+		// Cloned: the scan's strings share page buffers.
+		t = &track{Resource: strings.Clone(resource), Actor: strings.Clone(actor)}
 		w.Keys[key] = t
 	}
 	return t
+}
+
+// count adds the record (time ts) to the track's records per minute.
+func (t *track) count(ts int64, r *vigil.FlowRecord) {
+	if t.Minutes == nil {
+		t.Minutes = map[int64]*distinct{}
+	}
+	d := t.Minutes[ts/60]
+	if d == nil {
+		d = &distinct{}
+		t.Minutes[ts/60] = d
+	}
+	d.add(recordHash(r), 1)
 }
 
 // add folds one record (time ts, item, sample) into key's track.
 func (w *windows) add(t *track, ts int64, item string, r *vigil.FlowRecord, p vigil.Partition) {
 	w.Max = max(w.Max, ts)
 	t.Last = max(t.Last, ts)
-	if t.Minutes == nil {
-		t.Minutes = map[int64]int32{}
-	}
-	t.Minutes[ts/60]++
 	if item != "" {
 		if t.Items == nil {
 			t.Items = map[string]int64{}
@@ -99,7 +110,7 @@ func (w *windows) add(t *track, ts int64, item string, r *vigil.FlowRecord, p vi
 		if old, ok := t.Items[item]; ok {
 			t.Items[item] = min(old, ts)
 		} else if len(t.Items) < maxItems {
-			t.Items[item] = ts
+			t.Items[strings.Clone(item)] = ts
 		}
 	}
 	t.Samples.addFlow(r, p, maxRefs)

@@ -4,8 +4,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"runtime"
 	"slices"
 	"sync"
+
+	"golang.org/x/sync/errgroup"
 )
 
 // StateStore persists the state of stateful detections, one JSON value
@@ -27,27 +30,39 @@ func (en *Engine) LoadState(s StateStore) error {
 		return fmt.Errorf("load detection state: %w", err)
 	}
 	running := map[string]bool{}
-	for _, r := range en.stateful {
+	todo := make([][]json.RawMessage, len(en.stateful))
+	for i, r := range en.stateful {
 		running[r.key] = true
-		var raws []json.RawMessage
 		if raw, ok := m[r.key]; ok {
-			raws = append(raws, raw)
-		} else {
-			for _, id := range slices.Sorted(maps.Keys(r.members)) {
-				if raw, ok := m[id]; ok {
-					raws = append(raws, raw)
-					running[id] = true
+			todo[i] = append(todo[i], raw)
+			continue
+		}
+		for _, id := range slices.Sorted(maps.Keys(r.members)) {
+			if raw, ok := m[id]; ok {
+				todo[i] = append(todo[i], raw)
+				running[id] = true
+			}
+		}
+	}
+	// Each detection's state is its own: decode them in parallel (the
+	// flow-log windows' states are megabytes of JSON).
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, r := range en.stateful {
+		g.Go(func() error {
+			for _, raw := range todo[i] {
+				r.mu.Lock()
+				err := r.s.UnmarshalState(raw)
+				r.mu.Unlock()
+				if err != nil {
+					return fmt.Errorf("load state of %s: %w", r.key, err)
 				}
 			}
-		}
-		for _, raw := range raws {
-			r.mu.Lock()
-			err := r.s.UnmarshalState(raw)
-			r.mu.Unlock()
-			if err != nil {
-				return fmt.Errorf("load state of %s: %w", r.key, err)
-			}
-		}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return err
 	}
 	en.mu.Lock()
 	defer en.mu.Unlock()
@@ -64,14 +79,26 @@ func (en *Engine) SaveState(s StateStore) error {
 	en.mu.Lock()
 	m := maps.Clone(en.extra)
 	en.mu.Unlock()
-	for _, r := range en.stateful {
-		r.mu.Lock()
-		raw, err := r.s.MarshalState()
-		r.mu.Unlock()
-		if err != nil {
-			return fmt.Errorf("save state of %s: %w", r.key, err)
-		}
-		m[r.key] = raw
+	raws := make([]json.RawMessage, len(en.stateful))
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, r := range en.stateful {
+		g.Go(func() error {
+			r.mu.Lock()
+			raw, err := r.s.MarshalState()
+			r.mu.Unlock()
+			if err != nil {
+				return fmt.Errorf("save state of %s: %w", r.key, err)
+			}
+			raws[i] = raw
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	for i, r := range en.stateful {
+		m[r.key] = raws[i]
 	}
 	if err := s.SaveState(m); err != nil {
 		return fmt.Errorf("save detection state: %w", err)

@@ -1,13 +1,16 @@
 package lake
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/parquet-go/parquet-go"
@@ -226,10 +229,25 @@ func (s *StateFile) SaveState(m map[string]json.RawMessage) error {
 	if s.remote {
 		return errors.New("detection state is kept in local lakes only")
 	}
-	b, err := json.Marshal(stateDoc{Version: 1, Detections: m})
-	if err != nil {
-		return err
+	// The document is assembled rather than marshalled: json.Marshal
+	// would validate and compact every detection's JSON again, megabytes
+	// for the flow-log windows. Each value is checked to be valid JSON.
+	var buf bytes.Buffer
+	buf.WriteString(`{"version":1,"detections":{`)
+	for i, id := range slices.Sorted(maps.Keys(m)) {
+		if !json.Valid(m[id]) {
+			return fmt.Errorf("save detection state: %s: invalid JSON", id)
+		}
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		k, _ := json.Marshal(id)
+		buf.Write(k)
+		buf.WriteByte(':')
+		buf.Write(m[id])
 	}
+	buf.WriteString("}}")
+	b := buf.Bytes()
 	dir := filepath.Dir(s.path)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err

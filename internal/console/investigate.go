@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"golang.org/x/sync/errgroup"
+
+	"github.com/vigil-sec/vigil/internal/vigil"
 )
 
 // investigateLimit is how many records of each source a timeline shows.
@@ -150,7 +152,7 @@ func (s *Server) newestPartitions(ctx context.Context, table, cond string, args 
 	// Take whole dates, and one date more than enough: a partition's date
 	// is the logs' delivery date, so a date may hold records of the day
 	// before, older than some of the previous date's.
-	var dates, keys []string
+	var ps []vigil.Partition
 	n, enoughAt, extra := 0, "", ""
 	for _, r := range res.Rows {
 		date := str(r[0])
@@ -162,19 +164,28 @@ func (s *Server) newestPartitions(ctx context.Context, table, cond string, args 
 				break
 			}
 		}
-		dates = append(dates, sqlString(date))
-		keys = append(keys, sqlString(str(r[0])+"/"+str(r[1])+"/"+str(r[2])))
+		ps = append(ps, vigil.Partition{Date: date, Account: str(r[1]), Region: str(r[2])})
 		if n += num(r[3]); enoughAt == "" && n > investigateLimit {
 			enoughAt = date
 		}
 	}
-	if len(keys) == 0 {
+	if len(ps) == 0 {
 		return "", nil
+	}
+	return partitionsCond(ps), nil
+}
+
+// partitionsCond selects the given partitions.
+func partitionsCond(ps []vigil.Partition) string {
+	var dates, keys []string
+	for _, p := range ps {
+		dates = append(dates, sqlString(p.Date))
+		keys = append(keys, sqlString(p.Date+"/"+p.Account+"/"+p.Region))
 	}
 	slices.Sort(dates)
 	dates = slices.Compact(dates)
 	return fmt.Sprintf("date IN (%s) AND date || '/' || account || '/' || region IN (%s)",
-		strings.Join(dates, ", "), strings.Join(keys, ", ")), nil
+		strings.Join(dates, ", "), strings.Join(keys, ", "))
 }
 
 // cloudTrailTimeline returns up to investigateLimit+1 events (one more
@@ -202,6 +213,16 @@ func (s *Server) cloudTrailTimeline(ctx context.Context, kind, term, since, unti
 	default:
 		cond = "(useridentity.username = ? OR contains(requestparameters, ?) OR contains(responseelements, ?))"
 		args = []any{term, jsonQuoted(term), jsonQuoted(term)}
+		// The JSON columns are the lake's largest: search only the
+		// partitions whose files' terms index may hold the term.
+		cands, err := s.terms.Lookup(s.o.Lake, since, until, term)
+		if err != nil {
+			return nil, fmt.Errorf("cloudtrail timeline: %w", err)
+		}
+		if len(cands) == 0 {
+			return nil, nil
+		}
+		cond = partitionsCond(cands) + " AND " + cond
 	}
 	parts, err := s.newestPartitions(ctx, "cloudtrail", cond, args, since, until)
 	if err != nil || parts == "" {

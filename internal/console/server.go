@@ -53,6 +53,7 @@ type Server struct {
 
 	history      history
 	reportCounts reportCounts
+	terms        lake.TermIndex // the cloudtrail files' terms, for Investigate
 }
 
 // New returns a console over o.Lake.

@@ -104,12 +104,25 @@ func compactPartition(ctx context.Context, db *sql.DB, l *Lake, table string, p 
 	for _, rel := range small {
 		list = append(list, quote(filepath.Join(l.dir, rel)))
 	}
-	order := ""
+	order, meta := "", ""
 	if table == TableCloudTrail {
 		order = " ORDER BY eventsource, eventname, eventtime" // as the writer sorts its runs
+		// The merged file's terms index is the union of the files'
+		// (none if one of them has none).
+		var paths []string
+		for _, rel := range small {
+			paths = append(paths, filepath.Join(l.dir, rel))
+		}
+		v, ok, err := mergeTerms(paths)
+		if err != nil {
+			return false, err
+		}
+		if ok { // base64: no quote to escape
+			meta = fmt.Sprintf(", KV_METADATA {'%s': '%s'}", termsKey, v)
+		}
 	}
 	q := fmt.Sprintf(`COPY (SELECT * FROM read_parquet([%s], hive_partitioning = false)%s) TO %s
-		(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 65536)`, strings.Join(list, ", "), order, quote(out))
+		(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 65536%s)`, strings.Join(list, ", "), order, quote(out), meta)
 	if _, err := db.ExecContext(ctx, q); err != nil {
 		return false, err
 	}

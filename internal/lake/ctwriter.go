@@ -42,6 +42,8 @@ type fileWriter[T any] struct {
 	opt   WriterOptions
 	open  map[vigil.Partition]*list.Element
 	lru   *list.List // of *openFile[T], most recent first
+	// beforeClose, if set, runs before a partition's file is finished.
+	beforeClose func(p vigil.Partition, w *parquet.GenericWriter[T])
 	// Rows counts rows written.
 	Rows int64
 }
@@ -104,6 +106,9 @@ func (w *fileWriter[T]) closeFile(e *list.Element) error {
 	of := e.Value.(*openFile[T])
 	w.lru.Remove(e)
 	delete(w.open, of.p)
+	if w.beforeClose != nil {
+		w.beforeClose(of.p, of.w)
+	}
 	if err := of.w.Close(); err != nil {
 		of.f.Close()
 		return fmt.Errorf("finish %s: %w", of.f.Name(), err)
@@ -123,24 +128,48 @@ func (w *fileWriter[T]) Close() error {
 	return first
 }
 
-// CloudTrailWriter writes events into a transaction's cloudtrail table.
+// CloudTrailWriter writes events into a transaction's cloudtrail table,
+// each file with its terms index (terms.go).
 type CloudTrailWriter struct {
 	*fileWriter[ctRow]
 	rows  []ctRow
 	arena rowArena
+	terms map[vigil.Partition]termSet // of the open files
 }
 
 // NewCloudTrailWriter returns a writer adding files to tx.
 func NewCloudTrailWriter(tx *Tx, opt WriterOptions) *CloudTrailWriter {
-	return &CloudTrailWriter{fileWriter: newFileWriter[ctRow](tx, TableCloudTrail, opt)}
+	w := &CloudTrailWriter{fileWriter: newFileWriter[ctRow](tx, TableCloudTrail, opt), terms: map[vigil.Partition]termSet{}}
+	w.beforeClose = func(p vigil.Partition, pw *parquet.GenericWriter[ctRow]) {
+		if s := w.terms[p]; s != nil && len(s) <= maxTerms {
+			pw.SetKeyValueMetadata(termsKey, s.encode())
+		}
+		delete(w.terms, p)
+	}
+	return w
 }
 
 // Write appends events to partition p. source names the input, stored in
 // vigil_source.
 func (w *CloudTrailWriter) Write(p vigil.Partition, source string, events []vigil.Event) error {
 	src := &source
-	return writeBatches(w.fileWriter, p, events, 1024, &w.rows,
+	err := writeBatches(w.fileWriter, p, events, 1024, &w.rows,
 		func(e *vigil.Event) ctRow { return w.arena.newCTRow(e, src) }, w.arena.reset)
+	if err != nil {
+		return err
+	}
+	s := w.terms[p]
+	if s == nil {
+		s = termSet{}
+		w.terms[p] = s
+	}
+	for i := range events {
+		if len(s) > maxTerms { // too many to index: the file will have none
+			break
+		}
+		s.addEvent(&events[i])
+	}
+	return nil
 }
 
 // writeBatches converts records to rows a batch at a time (the arena that

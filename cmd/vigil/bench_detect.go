@@ -64,6 +64,7 @@ run, on the same data.`,
 }
 
 func runBenchDetect(ctx context.Context, a *app, dir string, o benchDetectOptions) error {
+	defer batchGC()() // as vigil ingest and vigil detect run
 	w := a.stdout
 	src := filepath.Join(dir, "src")
 	start := time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, -10)

@@ -104,6 +104,7 @@ inputs or records could not be ingested (listed in the summary).`,
 }
 
 func runIngest(ctx context.Context, a *app, o ingestOptions, paths []string) error {
+	defer batchGC()()
 	var flowFormat []vigil.FlowField
 	if o.flowFmt != "" {
 		f, err := flowlogs.ParseFormat(o.flowFmt)

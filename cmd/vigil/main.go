@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"runtime/pprof"
 	"strings"
 	"syscall"
@@ -160,4 +161,17 @@ func executeProfiled(ctx context.Context, root *cobra.Command, args []string, pa
 	}
 	defer pprof.StopCPUProfile()
 	return root.ExecuteContext(ctx)
+}
+
+// batchGC sets the collector for a batch command (ingest, detect): they
+// allocate records at a high rate while the live heap stays small, and
+// collecting at 3x the live heap instead of Go's default 2x spends about a
+// fifth less CPU on GC for a few hundred MB more. GOGC, when set, wins.
+// It returns the function that restores the previous setting.
+func batchGC() func() {
+	if os.Getenv("GOGC") != "" {
+		return func() {}
+	}
+	old := debug.SetGCPercent(200)
+	return func() { debug.SetGCPercent(old) }
 }

@@ -144,6 +144,7 @@ func runServe(ctx context.Context, a *app, o serveOptions) error {
 	if err != nil {
 		return err
 	}
+	go srv.Warm()
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
 		return usagef("--addr %s: %w", o.addr, err)

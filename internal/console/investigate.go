@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/netip"
 	"net/url"
@@ -143,36 +144,73 @@ func (s *Server) investigate(ctx context.Context, term, since, until string) (*i
 // partitions ("" when nothing matches), so that the timeline query decodes
 // its many columns in a few files rather than in all of them.
 func (s *Server) newestPartitions(ctx context.Context, table, cond string, args []any, since, until string) (string, error) {
-	res, err := s.data.query(ctx, fmt.Sprintf(`SELECT date, account, region, count(*) FROM auditing.%s
-		WHERE date BETWEEN ? AND ? AND %s GROUP BY ALL ORDER BY date DESC LIMIT 100000`, table, cond),
-		append([]any{since, until}, args...)...)
-	if err != nil {
-		return "", fmt.Errorf("%s timeline: %w", table, err)
+	count := func(where string, args []any) ([][]any, error) {
+		res, err := s.data.query(ctx, fmt.Sprintf(`SELECT date, account, region, count(*) FROM auditing.%s
+			WHERE %s AND %s GROUP BY ALL ORDER BY date DESC LIMIT 100000`, table, where, cond), args...)
+		if err != nil {
+			return nil, fmt.Errorf("%s timeline: %w", table, err)
+		}
+		return res.Rows, nil
 	}
 	// Take whole dates, and one date more than enough: a partition's date
 	// is the logs' delivery date, so a date may hold records of the day
 	// before, older than some of the previous date's.
 	var ps []vigil.Partition
 	n, enoughAt, extra := 0, "", ""
-	for _, r := range res.Rows {
-		date := str(r[0])
-		if enoughAt != "" && date != enoughAt {
-			if extra == "" {
-				extra = date
+	take := func(rows [][]any) {
+		for _, r := range rows {
+			date := str(r[0])
+			if enoughAt != "" && date != enoughAt {
+				if extra == "" {
+					extra = date
+				}
+				if date != extra {
+					return
+				}
 			}
-			if date != extra {
-				break
+			ps = append(ps, vigil.Partition{Date: date, Account: str(r[1]), Region: str(r[2])})
+			if n += num(r[3]); enoughAt == "" && n > investigateLimit {
+				enoughAt = date
 			}
-		}
-		ps = append(ps, vigil.Partition{Date: date, Account: str(r[1]), Region: str(r[2])})
-		if n += num(r[3]); enoughAt == "" && n > investigateLimit {
-			enoughAt = date
 		}
 	}
+	rows, err := count("date BETWEEN ? AND ?", append([]any{since, until}, args...))
+	if err != nil {
+		return "", err
+	}
+	take(rows)
 	if len(ps) == 0 {
 		return "", nil
 	}
 	return partitionsCond(ps), nil
+}
+
+// newestByDate fetches a timeline's newest records from candidate
+// partitions a date at a time, newest first, until it has more than
+// investigateLimit, and then the date before (as newestPartitions takes
+// whole dates and one more). Each query reads the columns it shows where
+// the records are, instead of a counting scan and then a fetching one.
+func (s *Server) newestByDate(cands []vigil.Partition, fetch func(parts string) ([][]any, error)) ([][]any, error) {
+	byDate := map[string][]vigil.Partition{}
+	for _, p := range cands {
+		byDate[p.Date] = append(byDate[p.Date], p)
+	}
+	dates := slices.Sorted(maps.Keys(byDate))
+	var rows [][]any
+	extra := false
+	for i := len(dates) - 1; i >= 0; i-- {
+		got, err := fetch(partitionsCond(byDate[dates[i]]))
+		if err != nil {
+			return nil, err
+		}
+		rows = append(rows, got...)
+		if extra {
+			break
+		}
+		extra = len(rows) > investigateLimit
+	}
+	slices.SortStableFunc(rows, func(a, b []any) int { return strings.Compare(str(b[0]), str(a[0])) })
+	return rows[:min(len(rows), investigateLimit+1)], nil
 }
 
 // partitionsCond selects the given partitions.
@@ -193,6 +231,8 @@ func partitionsCond(ps []vigil.Partition) string {
 func (s *Server) cloudTrailTimeline(ctx context.Context, kind, term, since, until string) ([]timelineEntry, error) {
 	var cond string
 	var args []any
+	var cands []vigil.Partition // the partitions the terms index allows (nil: all)
+	var err error
 	switch kind {
 	case kindIP:
 		cond, args = "sourceipaddress = ?", []any{term}
@@ -208,6 +248,12 @@ func (s *Server) cloudTrailTimeline(ctx context.Context, kind, term, since, unti
 			cond = "useridentity.arn = ?"
 		default: // a resource
 			cond = "list_contains(list_transform(resources, lambda x: x.arn), ?)"
+			if cands, err = s.terms.Lookup(s.o.Lake, since, until, term); err != nil {
+				return nil, fmt.Errorf("cloudtrail timeline: %w", err)
+			}
+			if len(cands) == 0 {
+				return nil, nil
+			}
 		}
 		args = []any{term}
 	default:
@@ -215,26 +261,36 @@ func (s *Server) cloudTrailTimeline(ctx context.Context, kind, term, since, unti
 		args = []any{term, jsonQuoted(term), jsonQuoted(term)}
 		// The JSON columns are the lake's largest: search only the
 		// partitions whose files' terms index may hold the term.
-		cands, err := s.terms.Lookup(s.o.Lake, since, until, term)
-		if err != nil {
+		if cands, err = s.terms.Lookup(s.o.Lake, since, until, term); err != nil {
 			return nil, fmt.Errorf("cloudtrail timeline: %w", err)
 		}
 		if len(cands) == 0 {
 			return nil, nil
 		}
-		cond = partitionsCond(cands) + " AND " + cond
 	}
-	parts, err := s.newestPartitions(ctx, "cloudtrail", cond, args, since, until)
-	if err != nil || parts == "" {
+	fetch := func(parts string) ([][]any, error) {
+		res, err := s.data.query(ctx, fmt.Sprintf(`SELECT eventtime, account, region, eventname, eventsource,
+				coalesce(useridentity.arn, useridentity.type), sourceipaddress, errorcode, eventid, date
+			FROM auditing.cloudtrail WHERE %s AND %s
+			ORDER BY eventtime DESC LIMIT %d`, parts, cond, investigateLimit+1), args...)
+		if err != nil {
+			return nil, fmt.Errorf("cloudtrail timeline: %w", err)
+		}
+		return res.Rows, nil
+	}
+	var rows [][]any
+	if cands == nil {
+		parts, err := s.newestPartitions(ctx, "cloudtrail", cond, args, since, until)
+		if err != nil || parts == "" {
+			return nil, err
+		}
+		if rows, err = fetch(parts); err != nil {
+			return nil, err
+		}
+	} else if rows, err = s.newestByDate(cands, fetch); err != nil {
 		return nil, err
 	}
-	res, err := s.data.query(ctx, fmt.Sprintf(`SELECT eventtime, account, region, eventname, eventsource,
-			coalesce(useridentity.arn, useridentity.type), sourceipaddress, errorcode, eventid, date
-		FROM auditing.cloudtrail WHERE %s AND %s
-		ORDER BY eventtime DESC LIMIT %d`, parts, cond, investigateLimit+1), args...)
-	if err != nil {
-		return nil, fmt.Errorf("cloudtrail timeline: %w", err)
-	}
+	res := struct{ Rows [][]any }{rows}
 	out := make([]timelineEntry, 0, len(res.Rows))
 	for _, r := range res.Rows {
 		t, _ := time.Parse(time.RFC3339Nano, str(r[0]))

@@ -79,6 +79,16 @@ func New(o Options) (*Server, error) {
 	return s, nil
 }
 
+// Warm reads what the first searches would otherwise wait for: the terms
+// index of the files in Investigate's default window. Run it in its own
+// goroutine when serving starts.
+func (s *Server) Warm() {
+	since := s.o.Now().UTC().AddDate(0, 0, -investigateDays).Format(time.DateOnly)
+	if _, err := s.terms.Lookup(s.o.Lake, since, "9999-12-31", ""); err != nil {
+		s.log.Warn("reading the terms index", "error", err)
+	}
+}
+
 // principal is who a request acts as.
 type principal struct {
 	user string

@@ -762,3 +762,51 @@ func TestInvestigateManyRecords(t *testing.T) {
 		}
 	}
 }
+
+// TestNewestByDate: candidates are fetched a date at a time, newest
+// first, until more than the limit, then one date more; the result is the
+// newest records of those.
+func TestNewestByDate(t *testing.T) {
+	perDate := map[string]int{"2024-05-01": 50, "2024-05-02": 150, "2024-05-03": 120, "2024-05-04": 30}
+	var cands []vigil.Partition
+	for d := range perDate {
+		cands = append(cands, vigil.Partition{Date: d, Account: "111122223333", Region: "us-east-1"}, vigil.Partition{Date: d, Account: "444455556666", Region: "us-east-1"})
+	}
+	var asked []string
+	fetch := func(parts string) ([][]any, error) {
+		var rows [][]any
+		for d, n := range perDate {
+			if !strings.Contains(parts, "'"+d+"'") {
+				continue
+			}
+			asked = append(asked, d)
+			for i := range min(n, investigateLimit+1) {
+				rows = append(rows, []any{fmt.Sprintf("%sT%02d:%02d:00Z", d, i/60, i%60)})
+			}
+		}
+		return rows, nil
+	}
+	var s Server
+	rows, err := s.newestByDate(cands, fetch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 05-04 (30) and 05-03 (150 in all) are not enough; 05-02 makes 300,
+	// then 05-01 is the date more.
+	if want := []string{"2024-05-04", "2024-05-03", "2024-05-02", "2024-05-01"}; !slices.Equal(asked, want) {
+		t.Errorf("fetched dates %v, want %v", asked, want)
+	}
+	if len(rows) != investigateLimit+1 || str(rows[0][0]) != "2024-05-04T00:29:00Z" {
+		t.Fatalf("%d rows, first %v", len(rows), rows[0])
+	}
+	for i := 1; i < len(rows); i++ {
+		if str(rows[i-1][0]) < str(rows[i][0]) {
+			t.Fatalf("rows not newest first at %d", i)
+		}
+	}
+	perDate["2024-05-04"] = 300 // enough at once: then one date more
+	asked = nil
+	if _, err := s.newestByDate(cands, fetch); err != nil || !slices.Equal(asked, []string{"2024-05-04", "2024-05-03"}) {
+		t.Errorf("fetched dates %v, %v", asked, err)
+	}
+}

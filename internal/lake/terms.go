@@ -22,13 +22,14 @@ import (
 // few million events, a second or more. So each cloudtrail file carries,
 // in its Parquet footer's key-value metadata (key termsKey), the sorted
 // distinct string values its events' request parameters and response
-// elements hold (up to maxTermLen bytes), and the user names of their
-// identities: zstd-compressed, base64, newline-separated. A search reads
+// elements hold (up to maxTermLen bytes), the ARNs of their resources and
+// the user names of their identities: zstd-compressed, base64,
+// newline-separated. A search reads
 // the footers (cached by the console) and decodes only the files that can
 // match. Files written before the index existed, or merged from such
 // files, have no key: a search must read them.
 const (
-	termsKey   = "vigil.terms.v1"
+	termsKey   = "vigil.terms.v2"
 	maxTermLen = 256
 	// maxTerms bounds a file's index (a few MB): past it (S3 data events
 	// naming a million objects, say) the file is left unindexed.
@@ -42,6 +43,9 @@ type termSet map[string]struct{}
 func (s termSet) addEvent(e *vigil.Event) {
 	s.addJSON(e.RequestParameters)
 	s.addJSON(e.ResponseElements)
+	for _, r := range e.Resources {
+		s.add(r.ARN)
+	}
 	s.add(e.UserIdentity.UserName)
 	if sc := e.UserIdentity.SessionContext; sc != nil && sc.SessionIssuer != nil {
 		s.add(sc.SessionIssuer.UserName)

@@ -60,6 +60,13 @@ event proves but GuardDuty reports only as "anomalous behavior". Detections run 
 data); both run the same code and give the same findings. List them with ` + "`vigil findings`" + ` or query
 ` + "`auditing.findings`" + `.
 
+A retro-hunt decodes only the CloudTrail columns the built-in detections read (` + "`detect.EventColumns`" + `; every
+column when ` + "`--sigma`" + ` rules are loaded, since they may name any field) and runs the detections in the scan's
+decoding goroutines; its first output line gives the CloudTrail events/s and the flow-log time apart. The state of
+stateful detections is a function of the *set* of records seen, not of their order or repetition (windows count
+distinct records), so a retro-hunt over days that inline detection already saw, or a second retro-hunt, finds nothing
+new.
+
 ## Findings
 
 Findings have the JSON shape of GuardDuty findings (` + "`schemaVersion`, `id`, `type`, `severity`, `title`, `description`,\n`accountId`, `region`, `partition`, `arn`, `resource`, `service{action, count, eventFirstSeen, eventLastSeen, archived, …}`,\n`createdAt`, `updatedAt`" + `) plus Vigil's ` + "`evidence`" + `:

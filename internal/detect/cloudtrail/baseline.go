@@ -177,12 +177,9 @@ func inAWS(a netip.Addr, p place) (aws, known bool) {
 	return awsASNs[p.loc.ASN] || strings.HasPrefix(strings.ToUpper(p.loc.ASNOrg), "AMAZON"), true
 }
 
-// network is the /24 (IPv4) or /48 (IPv6) around a: the unit a remote
-// network is learnt in, so that neighbouring NAT or office addresses count
-// as one place.
-func network(a netip.Addr) string { return networkPrefix(a).String() }
-
-// networkPrefix is network as a value, for map keys without a string.
+// networkPrefix is the /24 (IPv4) or /48 (IPv6) around a: the unit a
+// remote network is learnt in, so that neighbouring NAT or office
+// addresses count as one place.
 func networkPrefix(a netip.Addr) netip.Prefix {
 	bits := 48
 	if a.Is4() {

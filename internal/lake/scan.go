@@ -25,8 +25,9 @@ const scanBatch = 2048
 
 // ScanCloudTrail reads the events of the lake's cloudtrail partitions whose
 // date lies in [since, until] (YYYY-MM-DD, inclusive; "" leaves that end
-// open) and calls fn for each, serially (unless Concurrently), in partition order: by date,
-// then account, region and file, and in file order within a file. Row
+// open) and calls fn for each, serially (unless Concurrently), in
+// partition order: by date, then account, region and file, and in file
+// order within a file. Row
 // groups are decoded in parallel, GOMAXPROCS at a time (one row group of
 // events each in memory, about 40 MB for 64k events), while fn runs.
 // fn must not retain e after it returns; the strings of an event are

@@ -18,8 +18,9 @@ import (
 
 // ScanFlowLogs reads the records of the lake's flowlogs partitions whose
 // date lies in [since, until] (YYYY-MM-DD, inclusive; "" leaves that end
-// open) and calls fn for each, serially (unless Concurrently), in partition order (date, account,
-// region, file) and file order within a file. Row groups are decoded in
+// open) and calls fn for each, serially (unless Concurrently), in
+// partition order (date, account, region, file) and file order within a
+// file. Row groups are decoded in
 // parallel, GOMAXPROCS at a time, while fn runs. fn must not retain r
 // after it returns (the record is reused); its strings are slices of
 // page-sized buffers, so strings.Clone what is kept for long. An error

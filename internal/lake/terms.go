@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -217,7 +218,7 @@ type termEntry struct {
 // lies in [since, until] that may hold events naming term: those with a
 // file whose index has it, and those with a file without an index.
 func (x *TermIndex) Lookup(dir, since, until, term string) ([]vigil.Partition, error) {
-	files, err := partitionFiles(dir+string(os.PathSeparator)+TableCloudTrail, since, until)
+	files, err := partitionFiles(filepath.Join(dir, TableCloudTrail), since, until)
 	if err != nil {
 		return nil, err
 	}

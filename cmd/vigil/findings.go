@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -77,7 +78,7 @@ func runFindings(_ context.Context, a *app, o findingsOptions) error {
 	if o.lake == "" {
 		return usagef("--lake is required")
 	}
-	if !containsString(findingFormats, o.format) {
+	if !slices.Contains(findingFormats, o.format) {
 		return usagef("unknown --format %q (want one of %s)", o.format, strings.Join(findingFormats, ", "))
 	}
 	var min vigil.Severity
@@ -104,7 +105,7 @@ func runFindings(_ context.Context, a *app, o findingsOptions) error {
 		case f.Service.Archived && !o.archived,
 			f.Severity < min,
 			len(o.types) > 0 && !matchesAny(o.types, f.Type),
-			len(o.accounts) > 0 && !containsString(o.accounts, f.AccountID):
+			len(o.accounts) > 0 && !slices.Contains(o.accounts, f.AccountID):
 			continue
 		}
 		out = append(out, f)
@@ -144,37 +145,9 @@ func writeFindingsTable(a *app, fs []vigil.Finding) error {
 		if f.Service.Archived {
 			sev += " (archived)"
 		}
-		rows = append(rows, []any{sev, f.Type, f.Service.Count, f.AccountID, f.Region, f.Service.EventLastSeen, resourceName(&f), f.Title})
+		rows = append(rows, []any{sev, f.Type, f.Service.Count, f.AccountID, f.Region, f.Service.EventLastSeen, detect.ResourceName(&f), f.Title})
 	}
 	return report.WriteRows(a.stdout, "table", []string{"severity", "type", "count", "account", "region", "last_seen", "resource", "title"}, rows)
-}
-
-// resourceName names what a finding is about, briefly.
-func resourceName(f *vigil.Finding) string {
-	r := f.Resource
-	if res := detect.Info(f)["resource"]; res != "" {
-		return res
-	}
-	switch {
-	case len(r.S3BucketDetails) > 0:
-		return "s3://" + r.S3BucketDetails[0].Name
-	case r.InstanceDetails != nil && r.InstanceDetails.InstanceID != "":
-		return r.InstanceDetails.InstanceID
-	case f.Evidence.Principal != "":
-		return f.Evidence.Principal
-	case r.AccessKeyDetails != nil:
-		return r.AccessKeyDetails.AccessKeyID
-	}
-	return ""
-}
-
-func containsString(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // matchesAny reports whether s matches one of the patterns, where '*'

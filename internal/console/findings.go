@@ -126,7 +126,7 @@ func (s *Server) findingPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	d := findingDetail{F: f, Resource: resourceName(f.Finding), Flash: r.URL.Query().Get("done")}
+	d := findingDetail{F: f, Resource: detect.ResourceName(f.Finding), Flash: r.URL.Query().Get("done")}
 	d.Evidence, err = s.evidence(r.Context(), f.Finding)
 	if err != nil {
 		_, d.EvidenceError = s.classify(r, err)
@@ -150,25 +150,6 @@ func (s *Server) evidence(ctx context.Context, f *vigil.Finding) (*lake.Result, 
 		order = `start, interface_id, srcaddr, srcport`
 	}
 	return s.data.query(ctx, fmt.Sprintf("SELECT %s FROM (%s) AS evidence ORDER BY %s LIMIT %d", cols, q, order, evidenceRows))
-}
-
-// resourceName names what a finding is about, briefly.
-func resourceName(f *vigil.Finding) string {
-	if res := detect.Info(f)["resource"]; res != "" {
-		return res
-	}
-	r := f.Resource
-	switch {
-	case len(r.S3BucketDetails) > 0:
-		return "s3://" + r.S3BucketDetails[0].Name
-	case r.InstanceDetails != nil && r.InstanceDetails.InstanceID != "":
-		return r.InstanceDetails.InstanceID
-	case f.Evidence.Principal != "":
-		return f.Evidence.Principal
-	case r.AccessKeyDetails != nil:
-		return r.AccessKeyDetails.AccessKeyID
-	}
-	return ""
 }
 
 // decide archives or unarchives a finding as user.

@@ -172,3 +172,23 @@ func Info(f *vigil.Finding) map[string]string {
 	}
 	return m
 }
+
+// ResourceName names what a finding is about, briefly: its resource key,
+// else the bucket, instance, principal or access key it names.
+func ResourceName(f *vigil.Finding) string {
+	if res := Info(f)["resource"]; res != "" {
+		return res
+	}
+	r := f.Resource
+	switch {
+	case len(r.S3BucketDetails) > 0:
+		return "s3://" + r.S3BucketDetails[0].Name
+	case r.InstanceDetails != nil && r.InstanceDetails.InstanceID != "":
+		return r.InstanceDetails.InstanceID
+	case f.Evidence.Principal != "":
+		return f.Evidence.Principal
+	case r.AccessKeyDetails != nil:
+		return r.AccessKeyDetails.AccessKeyID
+	}
+	return ""
+}

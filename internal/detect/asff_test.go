@@ -43,3 +43,25 @@ func TestToASFF(t *testing.T) {
 		t.Errorf("info %v", detect.Info(&fs[0]))
 	}
 }
+
+func TestResourceName(t *testing.T) {
+	info := func(res string) *vigil.AdditionalInfo {
+		return &vigil.AdditionalInfo{Value: `{"resource":"` + res + `"}`, Type: "default"}
+	}
+	for _, tc := range []struct {
+		name string
+		f    vigil.Finding
+		want string
+	}{
+		{"resource key first", vigil.Finding{Service: vigil.FindingService{AdditionalInfo: info("snapshot/snap-1")}, Evidence: vigil.Evidence{Principal: "arn:p"}}, "snapshot/snap-1"},
+		{"bucket", vigil.Finding{Resource: vigil.FindingResource{S3BucketDetails: []vigil.S3BucketDetail{{Name: "b"}}}}, "s3://b"},
+		{"instance", vigil.Finding{Resource: vigil.FindingResource{InstanceDetails: &vigil.InstanceDetails{InstanceID: "i-1"}}}, "i-1"},
+		{"principal before key", vigil.Finding{Resource: vigil.FindingResource{AccessKeyDetails: &vigil.AccessKeyDetails{AccessKeyID: "AKIA1"}}, Evidence: vigil.Evidence{Principal: "arn:p"}}, "arn:p"},
+		{"access key", vigil.Finding{Resource: vigil.FindingResource{AccessKeyDetails: &vigil.AccessKeyDetails{AccessKeyID: "AKIA1"}}}, "AKIA1"},
+		{"nothing", vigil.Finding{}, ""},
+	} {
+		if got := detect.ResourceName(&tc.f); got != tc.want {
+			t.Errorf("%s: %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}

@@ -60,6 +60,14 @@ func hash64(s string) uint64 {
 		h ^= uint64(s[i])
 		h *= 1099511628211
 	}
+	return Mix64(h)
+}
+
+// Mix64 is a 64-bit finalizer (MurmurHash3's fmix64): it spreads every
+// input bit over the whole word, so that FNV hashes, whose high bits mix
+// poorly, can be bucketed or sampled by their high bits. Stable across
+// runs and versions: detection state keeps such hashes.
+func Mix64(h uint64) uint64 {
 	h ^= h >> 33
 	h *= 0xff51afd7ed558ccd
 	h ^= h >> 33

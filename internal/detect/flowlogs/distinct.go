@@ -3,6 +3,7 @@ package flowlogs
 import (
 	"slices"
 
+	"github.com/vigil-sec/vigil/internal/detect"
 	"github.com/vigil-sec/vigil/internal/vigil"
 )
 
@@ -64,8 +65,8 @@ func (d *distinct) sum() int64 {
 
 // recordHash identifies a flow-log record by the fields of detect.FlowKey
 // (interface, addresses, ports, protocol, start) plus its end: FNV-1a,
-// then a 64-bit finalizer so that the high bits distinct samples on are
-// well mixed. It is stable across runs: detection state keeps it.
+// then detect.Mix64 so that the high bits distinct samples on are well
+// mixed. It is stable across runs: detection state keeps it.
 func recordHash(r *vigil.FlowRecord) uint64 {
 	h := uint64(14695981039346656037)
 	for _, f := range recordHashFields {
@@ -88,12 +89,7 @@ func recordHash(r *vigil.FlowRecord) uint64 {
 		h ^= 0xff // field separator
 		h *= 1099511628211
 	}
-	h ^= h >> 33
-	h *= 0xff51afd7ed558ccd
-	h ^= h >> 33
-	h *= 0xc4ceb9fe1a85ec53
-	h ^= h >> 33
-	return h
+	return detect.Mix64(h)
 }
 
 var recordHashFields = []vigil.FlowField{vigil.FlowInterfaceID, vigil.FlowSrcAddr, vigil.FlowSrcPort, vigil.FlowDstAddr,

@@ -144,41 +144,32 @@ func (s *Server) investigate(ctx context.Context, term, since, until string) (*i
 // partitions ("" when nothing matches), so that the timeline query decodes
 // its many columns in a few files rather than in all of them.
 func (s *Server) newestPartitions(ctx context.Context, table, cond string, args []any, since, until string) (string, error) {
-	count := func(where string, args []any) ([][]any, error) {
-		res, err := s.data.query(ctx, fmt.Sprintf(`SELECT date, account, region, count(*) FROM auditing.%s
-			WHERE %s AND %s GROUP BY ALL ORDER BY date DESC LIMIT 100000`, table, where, cond), args...)
-		if err != nil {
-			return nil, fmt.Errorf("%s timeline: %w", table, err)
-		}
-		return res.Rows, nil
+	res, err := s.data.query(ctx, fmt.Sprintf(`SELECT date, account, region, count(*) FROM auditing.%s
+		WHERE date BETWEEN ? AND ? AND %s GROUP BY ALL ORDER BY date DESC LIMIT 100000`, table, cond),
+		append([]any{since, until}, args...)...)
+	if err != nil {
+		return "", fmt.Errorf("%s timeline: %w", table, err)
 	}
 	// Take whole dates, and one date more than enough: a partition's date
 	// is the logs' delivery date, so a date may hold records of the day
 	// before, older than some of the previous date's.
 	var ps []vigil.Partition
 	n, enoughAt, extra := 0, "", ""
-	take := func(rows [][]any) {
-		for _, r := range rows {
-			date := str(r[0])
-			if enoughAt != "" && date != enoughAt {
-				if extra == "" {
-					extra = date
-				}
-				if date != extra {
-					return
-				}
+	for _, r := range res.Rows {
+		date := str(r[0])
+		if enoughAt != "" && date != enoughAt {
+			if extra == "" {
+				extra = date
 			}
-			ps = append(ps, vigil.Partition{Date: date, Account: str(r[1]), Region: str(r[2])})
-			if n += num(r[3]); enoughAt == "" && n > investigateLimit {
-				enoughAt = date
+			if date != extra {
+				break
 			}
 		}
+		ps = append(ps, vigil.Partition{Date: date, Account: str(r[1]), Region: str(r[2])})
+		if n += num(r[3]); enoughAt == "" && n > investigateLimit {
+			enoughAt = date
+		}
 	}
-	rows, err := count("date BETWEEN ? AND ?", append([]any{since, until}, args...))
-	if err != nil {
-		return "", err
-	}
-	take(rows)
 	if len(ps) == 0 {
 		return "", nil
 	}
@@ -290,9 +281,8 @@ func (s *Server) cloudTrailTimeline(ctx context.Context, kind, term, since, unti
 	} else if rows, err = s.newestByDate(cands, fetch); err != nil {
 		return nil, err
 	}
-	res := struct{ Rows [][]any }{rows}
-	out := make([]timelineEntry, 0, len(res.Rows))
-	for _, r := range res.Rows {
+	out := make([]timelineEntry, 0, len(rows))
+	for _, r := range rows {
 		t, _ := time.Parse(time.RFC3339Nano, str(r[0]))
 		what := str(r[3]) + " (" + strings.TrimSuffix(str(r[4]), ".amazonaws.com") + ")"
 		if e := str(r[7]); e != "" {

@@ -187,11 +187,17 @@ func TestDetectDateRange(t *testing.T) {
 	lk, _ := detectFixture(t)
 	code, out, stderr := runVigil(t, "detect", "--lake", lk, "--since", "2024-08-03", "--until", "2024-08-03", "--json")
 	var s struct {
-		Stats   detect.Stats    `json:"stats"`
-		Changed []vigil.Finding `json:"changed"`
+		Stats      detect.Stats    `json:"stats"`
+		Changed    []vigil.Finding `json:"changed"`
+		Duration   int64           `json:"duration_ns"`
+		CloudTrail int64           `json:"cloudtrail_duration_ns"`
+		Flow       int64           `json:"flowlogs_duration_ns"`
 	}
 	if err := json.Unmarshal([]byte(out), &s); err != nil || code != 0 {
 		t.Fatalf("exit %d, %v: %s %s", code, err, out, stderr)
+	}
+	if s.CloudTrail <= 0 || s.Flow <= 0 || s.Duration < s.CloudTrail+s.Flow {
+		t.Errorf("durations: %d in all, cloudtrail %d, flow logs %d", s.Duration, s.CloudTrail, s.Flow)
 	}
 	// Without lists: the root user's calls of that day, and Kali (no suppression rules).
 	if s.Stats.Events != 6 || !slices.Equal(types(s.Changed), []string{"PenTest:IAMUser/KaliLinux", "Policy:IAMUser/RootCredentialUsage"}) {

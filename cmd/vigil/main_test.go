@@ -248,6 +248,31 @@ func TestSigmaRules(t *testing.T) {
 	if code, _, _ := runVigil(t, "detect", "--lake", lk, "--sigma", filepath.Join(lk, "none")); code != exitUsage {
 		t.Errorf("missing --sigma folder: exit %d, want %d", code, exitUsage)
 	}
+
+	// A retro-hunt with Sigma rules decodes every column: a rule on a
+	// field no built-in detection reads (additionalEventData) matches.
+	rules, lk2 := t.TempDir(), t.TempDir()
+	os.WriteFile(filepath.Join(rules, "no_mfa.yml"), []byte(`title: Console login without MFA
+id: 0b1d7c52-3f7e-4a0c-9a57-5d2f7a0e9c31
+logsource:
+  product: aws
+  service: cloudtrail
+detection:
+  selection:
+    eventName: ConsoleLogin
+    additionalEventData.MFAUsed: 'No'
+  condition: selection
+level: medium
+`), 0o644)
+	if code, out, stderr := runVigil(t, "ingest", "--lake", lk2, "--no-detect", src); code != 0 {
+		t.Fatalf("ingest exit %d: %s %s", code, out, stderr)
+	}
+	if code, out, stderr := runVigil(t, "detect", "--lake", lk2, "--sigma", rules); code != 0 {
+		t.Fatalf("detect exit %d: %s %s", code, out, stderr)
+	}
+	if _, out, _ = runVigil(t, "findings", "--lake", lk2, "--format", "json"); !strings.Contains(out, "0b1d7c52-3f7e-4a0c-9a57-5d2f7a0e9c31") {
+		t.Errorf("no finding from the Sigma rule on additionalEventData in a retro-hunt:\n%s", out)
+	}
 }
 
 // TestIngestFlowFormat reads headerless flow logs of a custom format.
@@ -266,5 +291,27 @@ func TestIngestFlowFormat(t *testing.T) {
 	}
 	if code, _, _ := runVigil(t, "ingest", "--lake", lk, "--flow-format", "${nope}", src); code != exitUsage {
 		t.Errorf("bad --flow-format: exit %d, want %d", code, exitUsage)
+	}
+}
+
+// TestCPUProfile: --cpu-profile (both spellings) writes a pprof profile
+// (gzip) of the command; an unwritable path is a usage error.
+func TestCPUProfile(t *testing.T) {
+	dir := t.TempDir()
+	for i, args := range [][]string{
+		{"--cpu-profile", filepath.Join(dir, "a.prof"), "lake", "ddl", "--engine", "athena", "--location", "s3://bucket/prefix"},
+		{"lake", "ddl", "--engine", "athena", "--location", "s3://bucket/prefix", "--cpu-profile=" + filepath.Join(dir, "b.prof")},
+	} {
+		code, _, stderr := runVigil(t, args...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, stderr)
+		}
+		b, err := os.ReadFile(filepath.Join(dir, string(rune('a'+i))+".prof"))
+		if err != nil || len(b) < 2 || b[0] != 0x1f || b[1] != 0x8b {
+			t.Errorf("%v: profile %d bytes, %v", args, len(b), err)
+		}
+	}
+	if code, _, _ := runVigil(t, "--cpu-profile", filepath.Join(dir, "no", "such", "dir", "c.prof"), "lake", "ddl"); code != exitUsage {
+		t.Errorf("unwritable profile: exit %d, want %d", code, exitUsage)
 	}
 }

@@ -123,6 +123,20 @@ func (r iamRoot) mfa() (enabled, known bool) {
 	return false, false
 }
 
+// iamRootWithMFA evaluates the root user once it is known to have MFA:
+// ERROR when the snapshot cannot tell, FAIL (noMFA) when it has none,
+// else fn's answer.
+func iamRootWithMFA(a *compliance.Account, noMFA string, fn func(r iamRoot) compliance.Result) []compliance.Result {
+	r := iamRootOf(a)
+	switch enabled, known := r.mfa(); {
+	case !known:
+		return []compliance.Result{r.unknown(a, "whether the root user has MFA")}
+	case !enabled:
+		return []compliance.Result{r.result(a, compliance.Fail, "%s", noMFA)}
+	}
+	return []compliance.Result{fn(r)}
+}
+
 // iamUser is one IAM user as the credential checks see it: its
 // configuration item (with Vigil's supplementaryConfiguration) and/or
 // its credential report row. Facts come from the item first (fresher:
@@ -509,6 +523,44 @@ func iamEachUser(a *compliance.Account, fn func(u *iamUser, now time.Time) compl
 		out = append(out, fn(u, now))
 	}
 	return out
+}
+
+// iamEachUserActiveKeys evaluates the active access keys of every user.
+// judge returns what is wrong with a key ("" when nothing), or known
+// false when the snapshot cannot tell. A user FAILs naming every key
+// judged wrong; else answers ERROR when a key could not be judged
+// (unknown explains it, given the keys' labels); else PASSes, with ok
+// when it has active keys.
+func iamEachUserActiveKeys(a *compliance.Account, judge func(k iamKey, now time.Time) (problem string, known bool), unknown func(u *iamUser, keys string) string, ok string) []compliance.Result {
+	return iamEachUser(a, func(u *iamUser, now time.Time) compliance.Result {
+		keys, why := u.accessKeys()
+		if why != "" {
+			return u.result(compliance.Error, "user %s: %s", u.name, why)
+		}
+		var problems, undecided []string
+		active := 0
+		for _, k := range keys {
+			if !k.active {
+				continue
+			}
+			active++
+			switch problem, known := judge(k, now); {
+			case !known:
+				undecided = append(undecided, k.label)
+			case problem != "":
+				problems = append(problems, problem)
+			}
+		}
+		switch {
+		case len(problems) > 0:
+			return u.result(compliance.Fail, "user %s: %s", u.name, strings.Join(problems, "; "))
+		case len(undecided) > 0:
+			return u.result(compliance.Error, "user %s: %s", u.name, unknown(u, strings.Join(undecided, ", ")))
+		case active == 0:
+			return u.result(compliance.Pass, "user %s has no active access keys", u.name)
+		}
+		return u.result(compliance.Pass, "user %s: %s", u.name, ok)
+	})
 }
 
 // iamAdminPolicies evaluates the managed policies of one kind (AWS or

@@ -52,6 +52,20 @@ func s3EachBucket(a *compliance.Account, fn func(it *inventory.Item) compliance.
 	return out
 }
 
+// s3EachBucketPolicy evaluates fn over every bucket (as s3EachBucket)
+// with its name and policy, nil when it has none; a bucket whose policy
+// could not be read answers ERROR.
+func s3EachBucketPolicy(a *compliance.Account, fn func(it *inventory.Item, name string, doc map[string]any) compliance.Result) []compliance.Result {
+	return s3EachBucket(a, func(it *inventory.Item) compliance.Result {
+		name := s3BucketName(it)
+		doc, why := s3BucketPolicy(it)
+		if why != "" {
+			return compliance.ErrorFor(it, "cannot read the policy of bucket %s: %s", name, why)
+		}
+		return fn(it, name, doc)
+	})
+}
+
 // s3BucketName is the bucket's name (configuration.name, else the id).
 func s3BucketName(it *inventory.Item) string {
 	if n := inventory.Str(it.Conf(), "name"); n != "" {

@@ -15,15 +15,9 @@ func init() {
 		ResourceType: iamAccountType,
 		Remediation:  "Sign in as root, open Security credentials and assign an MFA device (preferably hardware or a passkey).",
 		Eval: func(a *compliance.Account) []compliance.Result {
-			r := iamRootOf(a)
-			enabled, known := r.mfa()
-			switch {
-			case !known:
-				return []compliance.Result{r.unknown(a, "whether the root user has MFA")}
-			case !enabled:
-				return []compliance.Result{r.result(a, compliance.Fail, "the root user has no MFA device")}
-			}
-			return []compliance.Result{r.result(a, compliance.Pass, "the root user has MFA enabled")}
+			return iamRootWithMFA(a, "the root user has no MFA device", func(r iamRoot) compliance.Result {
+				return r.result(a, compliance.Pass, "the root user has MFA enabled")
+			})
 		},
 	})
 }

@@ -2,7 +2,6 @@ package checks
 
 import (
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/vigil-sec/vigil/internal/collect"
@@ -20,36 +19,18 @@ func init() {
 		ResourceType: collect.TypeIAMUser,
 		Remediation:  "aws iam create-access-key --user-name <user>, move the workload to the new key, then deactivate and delete the old one; better, use roles.",
 		Eval: func(a *compliance.Account) []compliance.Result {
-			return iamEachUser(a, func(u *iamUser, now time.Time) compliance.Result {
-				keys, why := u.accessKeys()
-				if why != "" {
-					return u.result(compliance.Error, "user %s: %s", u.name, why)
-				}
-				var old, undated []string
-				active := 0
-				for _, k := range keys {
-					switch {
-					case !k.active:
-					case k.created.IsZero():
-						active++
-						undated = append(undated, k.label)
-					default:
-						active++
-						if d := iamDays(k.created, now); d > iamRotationDays {
-							old = append(old, fmt.Sprintf("%s last rotated %d days ago (%s)", k.label, d, iamDate(k.created)))
-						}
+			return iamEachUserActiveKeys(a,
+				func(k iamKey, now time.Time) (string, bool) {
+					if k.created.IsZero() {
+						return "", false
 					}
-				}
-				switch {
-				case len(old) > 0:
-					return u.result(compliance.Fail, "user %s: %s", u.name, strings.Join(old, "; "))
-				case len(undated) > 0:
-					return u.result(compliance.Error, "user %s: creation date of %s unknown", u.name, strings.Join(undated, ", "))
-				case active == 0:
-					return u.result(compliance.Pass, "user %s has no active access keys", u.name)
-				}
-				return u.result(compliance.Pass, "user %s: every active access key was rotated within %d days", u.name, iamRotationDays)
-			})
+					if d := iamDays(k.created, now); d > iamRotationDays {
+						return fmt.Sprintf("%s last rotated %d days ago (%s)", k.label, d, iamDate(k.created)), true
+					}
+					return "", true
+				},
+				func(_ *iamUser, keys string) string { return "creation date of " + keys + " unknown" },
+				fmt.Sprintf("every active access key was rotated within %d days", iamRotationDays))
 		},
 	})
 }

@@ -2,7 +2,6 @@ package checks
 
 import (
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/vigil-sec/vigil/internal/collect"
@@ -20,37 +19,22 @@ func init() {
 		ResourceType: collect.TypeIAMUser,
 		Remediation:  "aws iam update-access-key --user-name <user> --access-key-id <key> --status Inactive, then delete it once nothing breaks.",
 		Eval: func(a *compliance.Account) []compliance.Result {
-			return iamEachUser(a, func(u *iamUser, now time.Time) compliance.Result {
-				keys, why := u.accessKeys()
-				if why != "" {
-					return u.result(compliance.Error, "user %s: %s", u.name, why)
-				}
-				var stale, unknown []string
-				active := 0
-				for _, k := range keys {
-					if !k.active {
-						continue
-					}
-					active++
+			return iamEachUserActiveKeys(a,
+				func(k iamKey, now time.Time) (string, bool) {
 					switch {
 					case !k.useKnown:
-						unknown = append(unknown, k.label)
+						return "", false
 					case !k.lastUsed.IsZero() && iamDays(k.lastUsed, now) >= iamUnusedDays:
-						stale = append(stale, fmt.Sprintf("%s last used %d days ago", k.label, iamDays(k.lastUsed, now)))
+						return fmt.Sprintf("%s last used %d days ago", k.label, iamDays(k.lastUsed, now)), true
 					case k.lastUsed.IsZero() && !k.created.IsZero() && iamDays(k.created, now) >= iamUnusedDays:
-						stale = append(stale, fmt.Sprintf("%s created %d days ago and never used", k.label, iamDays(k.created, now)))
+						return fmt.Sprintf("%s created %d days ago and never used", k.label, iamDays(k.created, now)), true
 					}
-				}
-				switch {
-				case len(stale) > 0:
-					return u.result(compliance.Fail, "user %s: %s", u.name, strings.Join(stale, "; "))
-				case len(unknown) > 0:
-					return u.result(compliance.Error, "user %s: last use of %s unknown: %s", u.name, strings.Join(unknown, ", "), u.unknown("GetAccessKeyLastUsed", "access key use"))
-				case active == 0:
-					return u.result(compliance.Pass, "user %s has no active access keys", u.name)
-				}
-				return u.result(compliance.Pass, "user %s: every active access key was used or created within %d days", u.name, iamUnusedDays)
-			})
+					return "", true
+				},
+				func(u *iamUser, keys string) string {
+					return "last use of " + keys + " unknown: " + u.unknown("GetAccessKeyLastUsed", "access key use")
+				},
+				fmt.Sprintf("every active access key was used or created within %d days", iamUnusedDays))
 		},
 	})
 }

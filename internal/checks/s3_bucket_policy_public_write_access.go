@@ -23,13 +23,8 @@ func init() {
 			"BlockPublicPolicy=true,RestrictPublicBuckets=true",
 		Eval: func(a *compliance.Account) []compliance.Result {
 			account, accountWhy := s3AccountBlock(a)
-			return s3EachBucket(a, func(it *inventory.Item) compliance.Result {
-				name := s3BucketName(it)
-				doc, why := s3BucketPolicy(it)
-				switch {
-				case why != "":
-					return compliance.ErrorFor(it, "cannot read the policy of bucket %s: %s", name, why)
-				case doc == nil:
+			return s3EachBucketPolicy(a, func(it *inventory.Item, name string, doc map[string]any) compliance.Result {
+				if doc == nil {
 					return compliance.PassFor(it, "bucket %s has no bucket policy", name)
 				}
 				bucket, bucketWhy := s3BucketBlock(it)

@@ -18,13 +18,8 @@ func init() {
 			`"Resource":["arn:aws:s3:::<bucket>","arn:aws:s3:::<bucket>/*"],"Condition":{"Bool":{"aws:SecureTransport":"false"}}} ` +
 			`(aws s3api put-bucket-policy --bucket <bucket> --policy file://policy.json)`,
 		Eval: func(a *compliance.Account) []compliance.Result {
-			return s3EachBucket(a, func(it *inventory.Item) compliance.Result {
-				name := s3BucketName(it)
-				doc, why := s3BucketPolicy(it)
-				switch {
-				case why != "":
-					return compliance.ErrorFor(it, "cannot read the policy of bucket %s: %s", name, why)
-				case doc == nil:
+			return s3EachBucketPolicy(a, func(it *inventory.Item, name string, doc map[string]any) compliance.Result {
+				if doc == nil {
 					return compliance.FailFor(it, "bucket %s has no bucket policy, so it accepts requests over HTTP", name)
 				}
 				partial := ""

@@ -247,3 +247,10 @@ func TestFlowColumnarMatchesGeneric(t *testing.T) {
 	l.Close()
 	t.Run("duckdb", compare)
 }
+
+func TestScanFlowLogsRefusesColumns(t *testing.T) {
+	err := ScanFlowLogs(t.Context(), t.TempDir(), "", "", func(*vigil.FlowRecord, vigil.Partition) error { return nil }, Columns("srcaddr"))
+	if err == nil {
+		t.Error("Columns on a flow-log scan: no error")
+	}
+}

@@ -3,7 +3,9 @@ package lake
 import (
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -32,10 +34,12 @@ import (
 const (
 	termsKey   = "vigil.terms.v2"
 	maxTermLen = 256
-	// maxTerms bounds a file's index (a few MB): past it (S3 data events
-	// naming a million objects, say) the file is left unindexed.
-	maxTerms = 200_000
 )
+
+// maxTerms bounds a file's index (a few MB): past it (S3 data events
+// naming a million objects, say) the file is left unindexed. A variable
+// for tests.
+var maxTerms = 200_000
 
 // termSet collects a file's distinct terms while it is written.
 type termSet map[string]struct{}
@@ -222,39 +226,49 @@ func (x *TermIndex) Lookup(dir, since, until, term string) ([]vigil.Partition, e
 	if err != nil {
 		return nil, err
 	}
-	x.mu.Lock()
-	if x.files == nil {
-		x.files = map[string]termEntry{}
-	}
-	x.mu.Unlock()
 	var out []vigil.Partition
-	seen := map[string]bool{}
+	seen := map[vigil.Partition]bool{}
 	for _, pf := range files {
-		info, err := os.Stat(pf.path)
-		if err != nil {
-			continue // compacted away since the listing
+		e, ok := x.entry(pf.path)
+		if !ok { // compacted away since the listing
+			continue
 		}
-		x.mu.Lock()
-		e, ok := x.files[pf.path]
-		x.mu.Unlock()
-		if !ok || e.size != info.Size() || e.mtime != info.ModTime().UnixNano() {
-			ts, indexed, err := FileTerms(pf.path)
-			if err != nil {
-				return nil, err
-			}
-			e = termEntry{size: info.Size(), mtime: info.ModTime().UnixNano(), terms: ts, indexed: indexed}
-			x.mu.Lock()
-			x.files[pf.path] = e
-			x.mu.Unlock()
-		}
-		key := pf.p.Date + "/" + pf.p.Account + "/" + pf.p.Region
-		if !seen[key] && (!e.indexed || e.terms.Has(term)) {
-			seen[key] = true
+		if !seen[pf.p] && (!e.indexed || e.terms.Has(term)) {
+			seen[pf.p] = true
 			out = append(out, pf.p)
 		}
 	}
 	x.forget(files)
 	return out, nil
+}
+
+// entry returns a file's cached terms, reading them when the file is new
+// or changed. A file whose index cannot be read counts as unindexed (a
+// search then reads the file, and reports its damage); ok is false when
+// the file is gone.
+func (x *TermIndex) entry(path string) (e termEntry, ok bool) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return termEntry{}, false
+	}
+	x.mu.Lock()
+	e, ok = x.files[path]
+	x.mu.Unlock()
+	if ok && e.size == info.Size() && e.mtime == info.ModTime().UnixNano() {
+		return e, true
+	}
+	ts, indexed, err := FileTerms(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return termEntry{}, false
+	}
+	e = termEntry{size: info.Size(), mtime: info.ModTime().UnixNano(), terms: ts, indexed: indexed && err == nil}
+	x.mu.Lock()
+	if x.files == nil {
+		x.files = map[string]termEntry{}
+	}
+	x.files[path] = e
+	x.mu.Unlock()
+	return e, true
 }
 
 // forget drops the cached entries of files that no longer exist (merged

@@ -198,3 +198,52 @@ func stripTerms(t *testing.T, path string) {
 		t.Fatal(err)
 	}
 }
+
+// TestTermsOverflow: a file with more terms than maxTerms, or a merge
+// whose union has more, carries no index (its partition is then always a
+// candidate).
+func TestTermsOverflow(t *testing.T) {
+	events, parts := fixtureEvents(t)
+	defer func(n int) { maxTerms = n }(maxTerms)
+	dir := t.TempDir()
+	// Each file holds few events: give each at most 3 terms' room.
+	maxTerms = 3
+	writeByPartition(t, dir, events, parts, 1)
+	files, err := partitionFiles(filepath.Join(dir, TableCloudTrail), "", "")
+	if err != nil || len(files) == 0 {
+		t.Fatal(files, err)
+	}
+	indexed, unindexed := 0, 0
+	for _, pf := range files {
+		ts, ok, err := FileTerms(pf.path)
+		switch {
+		case err != nil:
+			t.Fatal(err)
+		case ok && len(ts) > maxTerms:
+			t.Errorf("%s: %d terms indexed, more than %d", pf.path, len(ts), maxTerms)
+		case ok:
+			indexed++
+		default:
+			unindexed++
+		}
+	}
+	if indexed == 0 || unindexed == 0 {
+		t.Fatalf("%d files indexed, %d not: the fixture should give both", indexed, unindexed)
+	}
+	var x TermIndex
+	got, err := x.Lookup(dir, "", "", "no-such-term-anywhere")
+	if err != nil || len(got) == 0 {
+		t.Errorf("unknown term with unindexed files: %v, %v", got, err)
+	}
+	// Merging indexed files whose union is too large leaves no index.
+	var small []string
+	for _, pf := range files {
+		if ts, ok, _ := FileTerms(pf.path); ok && len(ts) > 0 {
+			small = append(small, pf.path)
+		}
+	}
+	maxTerms = 0
+	if _, ok, err := mergeTerms(small); ok || err != nil {
+		t.Errorf("merge past maxTerms: indexed %v, %v", ok, err)
+	}
+}

@@ -32,17 +32,10 @@ func init() {
 
 func collectSnapshots(ctx context.Context, s *inventory.Scope) ([]*inventory.Item, error) {
 	client := ec2.NewFromConfig(s.AWS)
-	out, err := inventory.Call(ctx, s, inventory.Op{Service: "ec2", Operation: "describe-snapshots"},
-		func(ctx context.Context) (*ec2.DescribeSnapshotsOutput, error) {
-			all := &ec2.DescribeSnapshotsOutput{}
-			p := ec2.NewDescribeSnapshotsPaginator(client, &ec2.DescribeSnapshotsInput{OwnerIds: []string{"self"}})
-			if err := ec2Pages(ctx, p, func(o *ec2.DescribeSnapshotsOutput) { all.Snapshots = append(all.Snapshots, o.Snapshots...) }); err != nil {
-				return nil, err
-			}
-			return all, nil
-		})
-	if err != nil {
-		s.Gap(TypeEBSSnapshot, err)
+	out, ok := describeAll(ctx, s, inventory.Op{Service: "ec2", Operation: "describe-snapshots"}, TypeEBSSnapshot,
+		ec2.NewDescribeSnapshotsPaginator(client, &ec2.DescribeSnapshotsInput{OwnerIds: []string{"self"}}),
+		func(all, o *ec2.DescribeSnapshotsOutput) { all.Snapshots = append(all.Snapshots, o.Snapshots...) })
+	if !ok {
 		return nil, nil
 	}
 	items := make([]*inventory.Item, len(out.Snapshots))
@@ -58,7 +51,7 @@ func collectSnapshots(ctx context.Context, s *inventory.Scope) ([]*inventory.Ite
 		}
 		items[i] = it
 	}
-	err = inventory.ForEach(ctx, s, items, func(ctx context.Context, it *inventory.Item) error {
+	err := inventory.ForEach(ctx, s, items, func(ctx context.Context, it *inventory.Item) error {
 		attr, err := inventory.Call(ctx, s, inventory.Op{Service: "ec2", Operation: "describe-snapshot-attribute", Resource: it.ResourceID},
 			func(ctx context.Context) (*ec2.DescribeSnapshotAttributeOutput, error) {
 				return client.DescribeSnapshotAttribute(ctx, &ec2.DescribeSnapshotAttributeInput{

@@ -21,17 +21,10 @@ func init() {
 // collectVolumes lists the region's EBS volumes (encrypted, kmsKeyId,
 // attachments).
 func collectVolumes(ctx context.Context, s *inventory.Scope) ([]*inventory.Item, error) {
-	out, err := inventory.Call(ctx, s, inventory.Op{Service: "ec2", Operation: "describe-volumes"},
-		func(ctx context.Context) (*ec2.DescribeVolumesOutput, error) {
-			all := &ec2.DescribeVolumesOutput{}
-			p := ec2.NewDescribeVolumesPaginator(ec2.NewFromConfig(s.AWS), &ec2.DescribeVolumesInput{})
-			if err := ec2Pages(ctx, p, func(o *ec2.DescribeVolumesOutput) { all.Volumes = append(all.Volumes, o.Volumes...) }); err != nil {
-				return nil, err
-			}
-			return all, nil
-		})
-	if err != nil {
-		s.Gap(TypeEC2Volume, err)
+	out, ok := describeAll(ctx, s, inventory.Op{Service: "ec2", Operation: "describe-volumes"}, TypeEC2Volume,
+		ec2.NewDescribeVolumesPaginator(ec2.NewFromConfig(s.AWS), &ec2.DescribeVolumesInput{}),
+		func(all, o *ec2.DescribeVolumesOutput) { all.Volumes = append(all.Volumes, o.Volumes...) })
+	if !ok {
 		return nil, nil
 	}
 	var items []*inventory.Item

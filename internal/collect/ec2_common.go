@@ -37,6 +37,25 @@ func ec2Pages[O, Opt any](ctx context.Context, p ec2Pager[O, Opt], add func(*O))
 	return nil
 }
 
+// describeAll runs op with inventory.Call, merging every page of p (an
+// EC2, RDS or EFS paginator) into one output with merge, so Call records
+// and replays that whole output. If the call fails it records a gap for
+// resource type typ and returns false. p is only read when Call runs live.
+func describeAll[O, Opt any](ctx context.Context, s *inventory.Scope, op inventory.Op, typ string, p ec2Pager[O, Opt], merge func(all, page *O)) (*O, bool) {
+	out, err := inventory.Call(ctx, s, op, func(ctx context.Context) (*O, error) {
+		all := new(O)
+		if err := ec2Pages(ctx, p, func(page *O) { merge(all, page) }); err != nil {
+			return nil, err
+		}
+		return all, nil
+	})
+	if err != nil {
+		s.Gap(typ, err)
+		return nil, false
+	}
+	return out, true
+}
+
 // ec2ARN returns the ARN of an EC2 resource of the scope's account and
 // region: arn:aws:ec2:eu-west-1:123456789012:security-group/sg-….
 func ec2ARN(s *inventory.Scope, kind, id string) string {

@@ -62,17 +62,12 @@ func init() {
 // reports, terminated ones included for about an hour) with their
 // metadata options, instance profile, addresses and security groups.
 func collectInstances(ctx context.Context, s *inventory.Scope) ([]*inventory.Item, error) {
-	out, err := inventory.Call(ctx, s, inventory.Op{Service: "ec2", Operation: "describe-instances"},
-		func(ctx context.Context) (*ec2.DescribeInstancesOutput, error) {
-			all := &ec2.DescribeInstancesOutput{}
-			p := ec2.NewDescribeInstancesPaginator(ec2.NewFromConfig(s.AWS), &ec2.DescribeInstancesInput{})
-			if err := ec2Pages(ctx, p, func(o *ec2.DescribeInstancesOutput) { all.Reservations = append(all.Reservations, o.Reservations...) }); err != nil {
-				return nil, err
-			}
-			return all, nil
+	out, ok := describeAll(ctx, s, inventory.Op{Service: "ec2", Operation: "describe-instances"}, TypeEC2Instance,
+		ec2.NewDescribeInstancesPaginator(ec2.NewFromConfig(s.AWS), &ec2.DescribeInstancesInput{}),
+		func(all, o *ec2.DescribeInstancesOutput) {
+			all.Reservations = append(all.Reservations, o.Reservations...)
 		})
-	if err != nil {
-		s.Gap(TypeEC2Instance, err)
+	if !ok {
 		return nil, nil
 	}
 	var items []*inventory.Item

@@ -22,17 +22,12 @@ func init() {
 // (ruleNumber, protocol, ruleAction, egress, cidrBlock or ipv6CidrBlock,
 // portRange) and subnet associations.
 func collectNetworkACLs(ctx context.Context, s *inventory.Scope) ([]*inventory.Item, error) {
-	out, err := inventory.Call(ctx, s, inventory.Op{Service: "ec2", Operation: "describe-network-acls"},
-		func(ctx context.Context) (*ec2.DescribeNetworkAclsOutput, error) {
-			all := &ec2.DescribeNetworkAclsOutput{}
-			p := ec2.NewDescribeNetworkAclsPaginator(ec2.NewFromConfig(s.AWS), &ec2.DescribeNetworkAclsInput{})
-			if err := ec2Pages(ctx, p, func(o *ec2.DescribeNetworkAclsOutput) { all.NetworkAcls = append(all.NetworkAcls, o.NetworkAcls...) }); err != nil {
-				return nil, err
-			}
-			return all, nil
+	out, ok := describeAll(ctx, s, inventory.Op{Service: "ec2", Operation: "describe-network-acls"}, TypeEC2NetworkACL,
+		ec2.NewDescribeNetworkAclsPaginator(ec2.NewFromConfig(s.AWS), &ec2.DescribeNetworkAclsInput{}),
+		func(all, o *ec2.DescribeNetworkAclsOutput) {
+			all.NetworkAcls = append(all.NetworkAcls, o.NetworkAcls...)
 		})
-	if err != nil {
-		s.Gap(TypeEC2NetworkACL, err)
+	if !ok {
 		return nil, nil
 	}
 	var items []*inventory.Item

@@ -24,19 +24,12 @@ func init() {
 // as "ipRanges" (CIDR strings) and "ipv4Ranges" ({cidrIp, description}),
 // and its IPv6 sources as "ipv6Ranges" ({cidrIpv6, description}).
 func collectSecurityGroups(ctx context.Context, s *inventory.Scope) ([]*inventory.Item, error) {
-	out, err := inventory.Call(ctx, s, inventory.Op{Service: "ec2", Operation: "describe-security-groups"},
-		func(ctx context.Context) (*ec2.DescribeSecurityGroupsOutput, error) {
-			all := &ec2.DescribeSecurityGroupsOutput{}
-			p := ec2.NewDescribeSecurityGroupsPaginator(ec2.NewFromConfig(s.AWS), &ec2.DescribeSecurityGroupsInput{})
-			if err := ec2Pages(ctx, p, func(o *ec2.DescribeSecurityGroupsOutput) {
-				all.SecurityGroups = append(all.SecurityGroups, o.SecurityGroups...)
-			}); err != nil {
-				return nil, err
-			}
-			return all, nil
+	out, ok := describeAll(ctx, s, inventory.Op{Service: "ec2", Operation: "describe-security-groups"}, TypeEC2SecurityGroup,
+		ec2.NewDescribeSecurityGroupsPaginator(ec2.NewFromConfig(s.AWS), &ec2.DescribeSecurityGroupsInput{}),
+		func(all, o *ec2.DescribeSecurityGroupsOutput) {
+			all.SecurityGroups = append(all.SecurityGroups, o.SecurityGroups...)
 		})
-	if err != nil {
-		s.Gap(TypeEC2SecurityGroup, err)
+	if !ok {
 		return nil, nil
 	}
 	var items []*inventory.Item

@@ -31,17 +31,12 @@ func init() {
 
 func collectFileSystems(ctx context.Context, s *inventory.Scope) ([]*inventory.Item, error) {
 	client := efs.NewFromConfig(s.AWS)
-	out, err := inventory.Call(ctx, s, inventory.Op{Service: "efs", Operation: "describe-file-systems", Permission: "elasticfilesystem:DescribeFileSystems"},
-		func(ctx context.Context) (*efs.DescribeFileSystemsOutput, error) {
-			all := &efs.DescribeFileSystemsOutput{}
-			p := efs.NewDescribeFileSystemsPaginator(client, &efs.DescribeFileSystemsInput{})
-			if err := ec2Pages(ctx, p, func(o *efs.DescribeFileSystemsOutput) { all.FileSystems = append(all.FileSystems, o.FileSystems...) }); err != nil {
-				return nil, err
-			}
-			return all, nil
+	out, ok := describeAll(ctx, s, inventory.Op{Service: "efs", Operation: "describe-file-systems", Permission: "elasticfilesystem:DescribeFileSystems"}, TypeEFSFileSystem,
+		efs.NewDescribeFileSystemsPaginator(client, &efs.DescribeFileSystemsInput{}),
+		func(all, o *efs.DescribeFileSystemsOutput) {
+			all.FileSystems = append(all.FileSystems, o.FileSystems...)
 		})
-	if err != nil {
-		s.Gap(TypeEFSFileSystem, err)
+	if !ok {
 		return nil, nil
 	}
 	items := make([]*inventory.Item, len(out.FileSystems))
@@ -62,7 +57,7 @@ func collectFileSystems(ctx context.Context, s *inventory.Scope) ([]*inventory.I
 		items[i] = it
 		confs[it] = ec2ConfigMap(fs)
 	}
-	err = inventory.ForEach(ctx, s, items, func(ctx context.Context, it *inventory.Item) error {
+	err := inventory.ForEach(ctx, s, items, func(ctx context.Context, it *inventory.Item) error {
 		pol, err := inventory.Call(ctx, s, inventory.Op{Service: "efs", Operation: "describe-file-system-policy", Resource: it.ResourceID, Permission: "elasticfilesystem:DescribeFileSystemPolicy"},
 			func(ctx context.Context) (*efs.DescribeFileSystemPolicyOutput, error) {
 				return client.DescribeFileSystemPolicy(ctx, &efs.DescribeFileSystemPolicyInput{FileSystemId: aws.String(it.ResourceID)})

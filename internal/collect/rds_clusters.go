@@ -23,17 +23,10 @@ func init() {
 // returns). The item's resourceId is the cluster's resource id
 // (cluster-…) and its name the cluster identifier, as in Config.
 func collectDBClusters(ctx context.Context, s *inventory.Scope) ([]*inventory.Item, error) {
-	out, err := inventory.Call(ctx, s, inventory.Op{Service: "rds", Operation: "describe-db-clusters", Permission: "rds:DescribeDBClusters"},
-		func(ctx context.Context) (*rds.DescribeDBClustersOutput, error) {
-			all := &rds.DescribeDBClustersOutput{}
-			p := rds.NewDescribeDBClustersPaginator(rds.NewFromConfig(s.AWS), &rds.DescribeDBClustersInput{})
-			if err := ec2Pages(ctx, p, func(o *rds.DescribeDBClustersOutput) { all.DBClusters = append(all.DBClusters, o.DBClusters...) }); err != nil {
-				return nil, err
-			}
-			return all, nil
-		})
-	if err != nil {
-		s.Gap(TypeRDSCluster, err)
+	out, ok := describeAll(ctx, s, inventory.Op{Service: "rds", Operation: "describe-db-clusters", Permission: "rds:DescribeDBClusters"}, TypeRDSCluster,
+		rds.NewDescribeDBClustersPaginator(rds.NewFromConfig(s.AWS), &rds.DescribeDBClustersInput{}),
+		func(all, o *rds.DescribeDBClustersOutput) { all.DBClusters = append(all.DBClusters, o.DBClusters...) })
+	if !ok {
 		return nil, nil
 	}
 	var items []*inventory.Item

@@ -48,17 +48,12 @@ func init() {
 // item's resourceId is the instance's resource id (db-…) and its name the
 // instance identifier.
 func collectDBInstances(ctx context.Context, s *inventory.Scope) ([]*inventory.Item, error) {
-	out, err := inventory.Call(ctx, s, inventory.Op{Service: "rds", Operation: "describe-db-instances", Permission: "rds:DescribeDBInstances"},
-		func(ctx context.Context) (*rds.DescribeDBInstancesOutput, error) {
-			all := &rds.DescribeDBInstancesOutput{}
-			p := rds.NewDescribeDBInstancesPaginator(rds.NewFromConfig(s.AWS), &rds.DescribeDBInstancesInput{})
-			if err := ec2Pages(ctx, p, func(o *rds.DescribeDBInstancesOutput) { all.DBInstances = append(all.DBInstances, o.DBInstances...) }); err != nil {
-				return nil, err
-			}
-			return all, nil
+	out, ok := describeAll(ctx, s, inventory.Op{Service: "rds", Operation: "describe-db-instances", Permission: "rds:DescribeDBInstances"}, TypeRDSInstance,
+		rds.NewDescribeDBInstancesPaginator(rds.NewFromConfig(s.AWS), &rds.DescribeDBInstancesInput{}),
+		func(all, o *rds.DescribeDBInstancesOutput) {
+			all.DBInstances = append(all.DBInstances, o.DBInstances...)
 		})
-	if err != nil {
-		s.Gap(TypeRDSInstance, err)
+	if !ok {
 		return nil, nil
 	}
 	var items []*inventory.Item

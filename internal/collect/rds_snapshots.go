@@ -31,18 +31,12 @@ func init() {
 func collectDBSnapshots(ctx context.Context, s *inventory.Scope) ([]*inventory.Item, error) {
 	client := rds.NewFromConfig(s.AWS)
 	var items []*inventory.Item
-	snaps, err := inventory.Call(ctx, s, inventory.Op{Service: "rds", Operation: "describe-db-snapshots", Permission: "rds:DescribeDBSnapshots"},
-		func(ctx context.Context) (*rds.DescribeDBSnapshotsOutput, error) {
-			all := &rds.DescribeDBSnapshotsOutput{}
-			p := rds.NewDescribeDBSnapshotsPaginator(client, &rds.DescribeDBSnapshotsInput{})
-			if err := ec2Pages(ctx, p, func(o *rds.DescribeDBSnapshotsOutput) { all.DBSnapshots = append(all.DBSnapshots, o.DBSnapshots...) }); err != nil {
-				return nil, err
-			}
-			return all, nil
+	snaps, ok := describeAll(ctx, s, inventory.Op{Service: "rds", Operation: "describe-db-snapshots", Permission: "rds:DescribeDBSnapshots"}, TypeRDSSnapshot,
+		rds.NewDescribeDBSnapshotsPaginator(client, &rds.DescribeDBSnapshotsInput{}),
+		func(all, o *rds.DescribeDBSnapshotsOutput) {
+			all.DBSnapshots = append(all.DBSnapshots, o.DBSnapshots...)
 		})
-	if err != nil {
-		s.Gap(TypeRDSSnapshot, err)
-	} else {
+	if ok {
 		var manual []*inventory.Item
 		for _, sn := range snaps.DBSnapshots {
 			id := aws.ToString(sn.DBSnapshotIdentifier)
@@ -75,19 +69,12 @@ func collectDBSnapshots(ctx context.Context, s *inventory.Scope) ([]*inventory.I
 		}
 	}
 
-	csnaps, err := inventory.Call(ctx, s, inventory.Op{Service: "rds", Operation: "describe-db-cluster-snapshots", Permission: "rds:DescribeDBClusterSnapshots"},
-		func(ctx context.Context) (*rds.DescribeDBClusterSnapshotsOutput, error) {
-			all := &rds.DescribeDBClusterSnapshotsOutput{}
-			p := rds.NewDescribeDBClusterSnapshotsPaginator(client, &rds.DescribeDBClusterSnapshotsInput{})
-			if err := ec2Pages(ctx, p, func(o *rds.DescribeDBClusterSnapshotsOutput) {
-				all.DBClusterSnapshots = append(all.DBClusterSnapshots, o.DBClusterSnapshots...)
-			}); err != nil {
-				return nil, err
-			}
-			return all, nil
+	csnaps, ok := describeAll(ctx, s, inventory.Op{Service: "rds", Operation: "describe-db-cluster-snapshots", Permission: "rds:DescribeDBClusterSnapshots"}, TypeRDSClusterSnapshot,
+		rds.NewDescribeDBClusterSnapshotsPaginator(client, &rds.DescribeDBClusterSnapshotsInput{}),
+		func(all, o *rds.DescribeDBClusterSnapshotsOutput) {
+			all.DBClusterSnapshots = append(all.DBClusterSnapshots, o.DBClusterSnapshots...)
 		})
-	if err != nil {
-		s.Gap(TypeRDSClusterSnapshot, err)
+	if !ok {
 		return items, nil
 	}
 	var manual []*inventory.Item
@@ -103,7 +90,7 @@ func collectDBSnapshots(ctx context.Context, s *inventory.Scope) ([]*inventory.I
 			manual = append(manual, it)
 		}
 	}
-	err = inventory.ForEach(ctx, s, manual, func(ctx context.Context, it *inventory.Item) error {
+	err := inventory.ForEach(ctx, s, manual, func(ctx context.Context, it *inventory.Item) error {
 		attrs, err := inventory.Call(ctx, s, inventory.Op{Service: "rds", Operation: "describe-db-cluster-snapshot-attributes", Resource: it.ResourceID, Permission: "rds:DescribeDBClusterSnapshotAttributes"},
 			func(ctx context.Context) (*rds.DescribeDBClusterSnapshotAttributesOutput, error) {
 				return client.DescribeDBClusterSnapshotAttributes(ctx, &rds.DescribeDBClusterSnapshotAttributesInput{DBClusterSnapshotIdentifier: aws.String(it.ResourceID)})

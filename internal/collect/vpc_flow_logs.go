@@ -22,17 +22,10 @@ func init() {
 // resourceId is the flow log id and configuration.resourceId the VPC,
 // subnet or network interface it logs.
 func collectFlowLogs(ctx context.Context, s *inventory.Scope) ([]*inventory.Item, error) {
-	out, err := inventory.Call(ctx, s, inventory.Op{Service: "ec2", Operation: "describe-flow-logs"},
-		func(ctx context.Context) (*ec2.DescribeFlowLogsOutput, error) {
-			all := &ec2.DescribeFlowLogsOutput{}
-			p := ec2.NewDescribeFlowLogsPaginator(ec2.NewFromConfig(s.AWS), &ec2.DescribeFlowLogsInput{})
-			if err := ec2Pages(ctx, p, func(o *ec2.DescribeFlowLogsOutput) { all.FlowLogs = append(all.FlowLogs, o.FlowLogs...) }); err != nil {
-				return nil, err
-			}
-			return all, nil
-		})
-	if err != nil {
-		s.Gap(TypeEC2FlowLog, err)
+	out, ok := describeAll(ctx, s, inventory.Op{Service: "ec2", Operation: "describe-flow-logs"}, TypeEC2FlowLog,
+		ec2.NewDescribeFlowLogsPaginator(ec2.NewFromConfig(s.AWS), &ec2.DescribeFlowLogsInput{}),
+		func(all, o *ec2.DescribeFlowLogsOutput) { all.FlowLogs = append(all.FlowLogs, o.FlowLogs...) })
+	if !ok {
 		return nil, nil
 	}
 	var items []*inventory.Item

@@ -23,19 +23,12 @@ func init() {
 // both sides' VPC, owner, region and CIDR blocks (accepterVpcInfo,
 // requesterVpcInfo) and their status.
 func collectVPCPeerings(ctx context.Context, s *inventory.Scope) ([]*inventory.Item, error) {
-	out, err := inventory.Call(ctx, s, inventory.Op{Service: "ec2", Operation: "describe-vpc-peering-connections"},
-		func(ctx context.Context) (*ec2.DescribeVpcPeeringConnectionsOutput, error) {
-			all := &ec2.DescribeVpcPeeringConnectionsOutput{}
-			p := ec2.NewDescribeVpcPeeringConnectionsPaginator(ec2.NewFromConfig(s.AWS), &ec2.DescribeVpcPeeringConnectionsInput{})
-			if err := ec2Pages(ctx, p, func(o *ec2.DescribeVpcPeeringConnectionsOutput) {
-				all.VpcPeeringConnections = append(all.VpcPeeringConnections, o.VpcPeeringConnections...)
-			}); err != nil {
-				return nil, err
-			}
-			return all, nil
+	out, ok := describeAll(ctx, s, inventory.Op{Service: "ec2", Operation: "describe-vpc-peering-connections"}, TypeEC2VPCPeering,
+		ec2.NewDescribeVpcPeeringConnectionsPaginator(ec2.NewFromConfig(s.AWS), &ec2.DescribeVpcPeeringConnectionsInput{}),
+		func(all, o *ec2.DescribeVpcPeeringConnectionsOutput) {
+			all.VpcPeeringConnections = append(all.VpcPeeringConnections, o.VpcPeeringConnections...)
 		})
-	if err != nil {
-		s.Gap(TypeEC2VPCPeering, err)
+	if !ok {
 		return nil, nil
 	}
 	var items []*inventory.Item

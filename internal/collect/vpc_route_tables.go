@@ -22,17 +22,12 @@ func init() {
 // (a route through a peering connection carries vpcPeeringConnectionId)
 // and subnet associations.
 func collectRouteTables(ctx context.Context, s *inventory.Scope) ([]*inventory.Item, error) {
-	out, err := inventory.Call(ctx, s, inventory.Op{Service: "ec2", Operation: "describe-route-tables"},
-		func(ctx context.Context) (*ec2.DescribeRouteTablesOutput, error) {
-			all := &ec2.DescribeRouteTablesOutput{}
-			p := ec2.NewDescribeRouteTablesPaginator(ec2.NewFromConfig(s.AWS), &ec2.DescribeRouteTablesInput{})
-			if err := ec2Pages(ctx, p, func(o *ec2.DescribeRouteTablesOutput) { all.RouteTables = append(all.RouteTables, o.RouteTables...) }); err != nil {
-				return nil, err
-			}
-			return all, nil
+	out, ok := describeAll(ctx, s, inventory.Op{Service: "ec2", Operation: "describe-route-tables"}, TypeEC2RouteTable,
+		ec2.NewDescribeRouteTablesPaginator(ec2.NewFromConfig(s.AWS), &ec2.DescribeRouteTablesInput{}),
+		func(all, o *ec2.DescribeRouteTablesOutput) {
+			all.RouteTables = append(all.RouteTables, o.RouteTables...)
 		})
-	if err != nil {
-		s.Gap(TypeEC2RouteTable, err)
+	if !ok {
 		return nil, nil
 	}
 	var items []*inventory.Item

@@ -20,17 +20,10 @@ func init() {
 
 // collectVPCs lists the region's VPCs (isDefault tells the default VPC).
 func collectVPCs(ctx context.Context, s *inventory.Scope) ([]*inventory.Item, error) {
-	out, err := inventory.Call(ctx, s, inventory.Op{Service: "ec2", Operation: "describe-vpcs"},
-		func(ctx context.Context) (*ec2.DescribeVpcsOutput, error) {
-			all := &ec2.DescribeVpcsOutput{}
-			p := ec2.NewDescribeVpcsPaginator(ec2.NewFromConfig(s.AWS), &ec2.DescribeVpcsInput{})
-			if err := ec2Pages(ctx, p, func(o *ec2.DescribeVpcsOutput) { all.Vpcs = append(all.Vpcs, o.Vpcs...) }); err != nil {
-				return nil, err
-			}
-			return all, nil
-		})
-	if err != nil {
-		s.Gap(TypeEC2VPC, err)
+	out, ok := describeAll(ctx, s, inventory.Op{Service: "ec2", Operation: "describe-vpcs"}, TypeEC2VPC,
+		ec2.NewDescribeVpcsPaginator(ec2.NewFromConfig(s.AWS), &ec2.DescribeVpcsInput{}),
+		func(all, o *ec2.DescribeVpcsOutput) { all.Vpcs = append(all.Vpcs, o.Vpcs...) })
+	if !ok {
 		return nil, nil
 	}
 	var items []*inventory.Item

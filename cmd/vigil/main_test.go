@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"testing"
@@ -314,4 +315,26 @@ func TestCPUProfile(t *testing.T) {
 	if code, _, _ := runVigil(t, "--cpu-profile", filepath.Join(dir, "no", "such", "dir", "c.prof"), "lake", "ddl"); code != exitUsage {
 		t.Errorf("unwritable profile: exit %d, want %d", code, exitUsage)
 	}
+}
+
+// TestBatchGC: batch commands collect at 3x the live heap unless GOGC
+// says otherwise, and restore the setting after.
+func TestBatchGC(t *testing.T) {
+	before := debug.SetGCPercent(100)
+	defer debug.SetGCPercent(before)
+	t.Setenv("GOGC", "")
+	restore := batchGC()
+	if got := debug.SetGCPercent(200); got != 200 {
+		t.Errorf("GC percent %d during a batch command, want 200", got)
+	}
+	restore()
+	if got := debug.SetGCPercent(100); got != 100 {
+		t.Errorf("GC percent %d after, want 100 restored", got)
+	}
+	t.Setenv("GOGC", "50")
+	restore = batchGC()
+	if got := debug.SetGCPercent(100); got != 100 {
+		t.Errorf("GOGC set: GC percent changed to %d", got)
+	}
+	restore()
 }
